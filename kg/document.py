@@ -1,0 +1,196 @@
+"""The one document model every reader produces and every extractor consumes.
+
+`Document.text` is the normalised text of the whole report. Paragraphs, headings and tables are
+spans of it; a table's rows and cells are spans too, laid out in the text as cells joined by a tab
+and rows ended by a newline, so table text reads the same whether it came from a Word table, an
+HTML `<table>`, a PDF table or a tab-separated plain-text export. Offsets are Unicode code points
+into `text`, which is what the Web Annotation `TextPositionSelector` counts.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class BlockKind(str, Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    TABLE = "table"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True)
+class Cell(Span):
+    text: str
+
+
+@dataclass(frozen=True)
+class Row(Span):
+    cells: tuple[Cell, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass(frozen=True)
+class Table(Span):
+    index: int
+    rows: tuple[Row, ...]
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Block(Span):
+    kind: BlockKind
+    page: int | None = None
+    table: int | None = None  # index into Document.tables for table blocks
+
+
+@dataclass(frozen=True)
+class Page(Span):
+    number: int  # 1-based, as printed by PDF viewers
+
+
+@dataclass
+class Document:
+    source: Path
+    media_type: str
+    text: str
+    sha256: str
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    encoding: str | None = None
+    converted_from_traditional: bool = False
+
+    def __post_init__(self) -> None:
+        self._page_starts = [p.start for p in self.pages]
+
+    def page_at(self, offset: int) -> int | None:
+        """The page holding `offset`, or None for formats without pages."""
+        if not self.pages:
+            return None
+        i = bisect.bisect_right(self._page_starts, offset) - 1
+        return self.pages[max(i, 0)].number
+
+    def quote(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def context(self, start: int, end: int, width: int = 32) -> tuple[str, str]:
+        """Prefix and suffix around a span, as a `TextQuoteSelector` wants them."""
+        return self.text[max(0, start - width) : start], self.text[end : end + width]
+
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind is not BlockKind.TABLE]
+
+
+class DocumentBuilder:
+    """Assembles a Document from normalised pieces, keeping offsets exact.
+
+    Readers call `heading`/`paragraph`/`table` in reading order and `new_page` for paged
+    formats; every piece is normalised by the reader before it is added.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self.blocks: list[Block] = []
+        self.tables: list[Table] = []
+        self.pages: list[Page] = []
+        self._page: int | None = None
+
+    def _append(self, text: str) -> tuple[int, int]:
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        return start, self._length
+
+    def _separate(self) -> None:
+        if self._length and not self._parts[-1].endswith("\n"):
+            self._append("\n")
+
+    def new_page(self, number: int) -> None:
+        self._separate()
+        if self.pages:
+            last = self.pages[-1]
+            self.pages[-1] = Page(last.start, self._length, last.number)
+        self.pages.append(Page(self._length, self._length, number))
+        self._page = number
+
+    def _text_block(self, text: str, kind: BlockKind) -> Block | None:
+        text = text.strip("\n")
+        if not text.strip():
+            return None
+        self._separate()
+        start, end = self._append(text)
+        self._append("\n")
+        block = Block(start, end, kind, self._page)
+        self.blocks.append(block)
+        return block
+
+    def heading(self, text: str) -> Block | None:
+        return self._text_block(text, BlockKind.HEADING)
+
+    def paragraph(self, text: str) -> Block | None:
+        return self._text_block(text, BlockKind.PARAGRAPH)
+
+    def table(self, rows: list[list[str]]) -> Table | None:
+        """Add a table given as rows of cell texts (newlines and tabs inside cells become spaces)."""
+        rows = [[" ".join(c.replace("\t", " ").split("\n")).strip() for c in r] for r in rows]
+        rows = [r for r in rows if any(c for c in r)]
+        if not rows:
+            return None
+        self._separate()
+        table_start = self._length
+        built: list[Row] = []
+        for cells in rows:
+            row_start = self._length
+            built_cells: list[Cell] = []
+            for i, cell in enumerate(cells):
+                if i:
+                    self._append("\t")
+                s, e = self._append(cell)
+                built_cells.append(Cell(s, e, cell))
+            built.append(Row(row_start, self._length, tuple(built_cells)))
+            self._append("\n")
+        table = Table(table_start, self._length - 1, len(self.tables), tuple(built), self._page)
+        self.tables.append(table)
+        self.blocks.append(Block(table.start, table.end, BlockKind.TABLE, self._page, table.index))
+        return table
+
+    def build(
+        self,
+        source: Path,
+        media_type: str,
+        sha256: str,
+        *,
+        encoding: str | None = None,
+        converted_from_traditional: bool = False,
+    ) -> Document:
+        if self.pages:
+            last = self.pages[-1]
+            self.pages[-1] = Page(last.start, self._length, last.number)
+        return Document(
+            source=source,
+            media_type=media_type,
+            text="".join(self._parts),
+            sha256=sha256,
+            blocks=self.blocks,
+            tables=self.tables,
+            pages=self.pages,
+            encoding=encoding,
+            converted_from_traditional=converted_from_traditional,
+        )

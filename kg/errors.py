@@ -1,0 +1,55 @@
+"""Errors raised for bad input. Each names the file and the problem, so a batch can report and skip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FundKGError(Exception):
+    """Base class of every error FundKG raises on purpose."""
+
+
+class ReportError(FundKGError):
+    """A report file could not be turned into records; the message names the file."""
+
+    problem = "cannot be read"
+
+    def __init__(self, path: Path | str, detail: str = "") -> None:
+        self.path = Path(path)
+        self.detail = detail
+        message = f"{self.path}: {self.problem}"
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+
+class UnsupportedFormatError(ReportError):
+    problem = "unsupported file type"
+
+
+class EmptyFileError(ReportError):
+    problem = "file is empty or holds no text"
+
+
+class CorruptFileError(ReportError):
+    problem = "file is corrupt or not of the type its name says"
+
+
+class EncryptedFileError(ReportError):
+    problem = "file is encrypted or password-protected"
+
+
+class FileTooLargeError(ReportError):
+    problem = "file is larger than the configured limit"
+
+
+class EncodingError(ReportError):
+    problem = "text encoding could not be determined"
+
+
+class ExtractionError(ReportError):
+    problem = "extraction failed"
+
+
+class QueryError(FundKGError):
+    """A named query is missing, malformed, or was given bad parameters."""

@@ -1,0 +1,1 @@
+"""Extractors: typed records with provenance from a `Document`. No RDF here."""

@@ -1,0 +1,152 @@
+"""Typed records that extractors produce and the RDF mapping consumes.
+
+Every fact carries `Evidence`: where in the normalised document text it was read, with the quote
+and its context, the page for paged formats, and the table cell when it came from a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from kg.document import Document
+
+
+class GovLevel(str, Enum):
+    """Levels of government (中央/省/市/县/乡); values are the code-list notations."""
+
+    CENTRAL = "central"
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+
+
+class ReportKind(str, Enum):
+    FINAL_ACCOUNTS = "final-accounts"  # 部门决算
+    BUDGET = "budget"  # 部门预算
+    PROJECT_SELF_EVALUATION = "project-self-evaluation"  # 项目支出绩效自评
+    DEPARTMENT_SELF_EVALUATION = "department-self-evaluation"  # 部门整体支出绩效自评
+    TRANSFER_SELF_EVALUATION = "transfer-self-evaluation"  # 转移支付绩效自评表
+    ALLOCATION_NOTICE = "allocation-notice"  # 资金下达通知
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class CellRef:
+    table: int
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quoted span of the normalised text: the provenance of one fact."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    page: int | None = None
+    cell: CellRef | None = None
+
+    @classmethod
+    def of(cls, doc: Document, start: int, end: int, cell: CellRef | None = None, width: int = 32) -> Evidence:
+        prefix, suffix = doc.context(start, end, width)
+        return cls(start, end, doc.text[start:end], prefix, suffix, doc.page_at(start), cell)
+
+
+@dataclass(frozen=True)
+class Region:
+    """An administrative region resolved to GB/T 2260. `parent` leads up the hierarchy."""
+
+    name: str
+    code: str | None
+    level: GovLevel
+    parent: Region | None = None
+
+    def chain(self) -> list[Region]:
+        """This region and its ancestors, top (province) first."""
+        out: list[Region] = []
+        node: Region | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out[::-1]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A department or unit named in a report."""
+
+    name: str  # full, canonical name, e.g. 柳林县医疗保障局
+    evidence: Evidence
+    region: Region | None = None
+    level: GovLevel | None = None
+    role: str = "mentioned"  # publisher | subordinate | supervising | mentioned
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money amount as written and as exact yuan."""
+
+    yuan: Decimal
+    text: str  # original text, e.g. "1,042.26万"
+    unit: str  # 元 | 万元 | 亿元
+    evidence: Evidence
+    label: str | None = None  # what the amount is of, e.g. 本年收入合计
+
+
+@dataclass(frozen=True)
+class DocumentNumber:
+    """A parsed 文号 in canonical form: issuer code + 〔year〕 + serial + 号."""
+
+    issuer_code: str
+    year: int
+    serial: str
+
+    @property
+    def canonical(self) -> str:
+        return f"{self.issuer_code}〔{self.year}〕{self.serial}号"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One occurrence of a policy document cited in a report.
+
+    `number` is None for a document cited by title only (《中华人民共和国预算法》).
+    """
+
+    number: DocumentNumber | None
+    number_text: str | None  # as written, e.g. 井委编委发2019〔23〕号
+    title: str | None  # as written inside 《》, without the brackets
+    evidence: Evidence  # the number (or the title when there is no number)
+    sentence: Evidence  # the sentence holding the citation
+
+
+@dataclass(frozen=True)
+class ReportMetadata:
+    title: str
+    kind: ReportKind
+    publisher: Organisation | None
+    fiscal_year: int | None
+    fiscal_year_evidence: Evidence | None = None
+    publication_date: date | None = None
+    publication_date_evidence: Evidence | None = None
+    kind_evidence: Evidence | None = None
+    title_evidence: Evidence | None = None
+
+
+@dataclass
+class ReportRecords:
+    """Everything extracted from one report."""
+
+    document: Document
+    metadata: ReportMetadata
+    organisations: list[Organisation] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    extractor_version: str = ""

@@ -1,0 +1,1 @@
+"""RDF mapping: records in, quads out. Knows nothing about parsing."""

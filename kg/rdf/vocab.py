@@ -1,0 +1,156 @@
+"""Namespaces and the FundKG terms the mapping uses.
+
+Every `FKG` term used here must be declared in `ontology/fundkg.ttl` with `rdfs:label`@zh,
+`rdfs:label`@en and `rdfs:comment`; a test checks that.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+BASE = "https://w3id.org/fundkg/"
+FKG_NS = BASE + "ontology#"
+ID_NS = BASE + "id/"
+CODE_NS = BASE + "code/"
+GRAPH_NS = BASE + "graph/"
+
+PREFIXES: dict[str, str] = {
+    "fkg": FKG_NS,
+    "fkgr": ID_NS,
+    "fkgc": CODE_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "obeu-dimension": "http://data.openbudgets.eu/ontology/dsd/dimension/",
+    "obeu-measure": "http://data.openbudgets.eu/ontology/dsd/measure/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+class _Namespace:
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return NamedNode(self._base + name)
+
+    def term(self, name: str) -> NamedNode:
+        return NamedNode(self._base + name)
+
+
+RDF = _Namespace(PREFIXES["rdf"])
+RDFS = _Namespace(PREFIXES["rdfs"])
+XSD = _Namespace(PREFIXES["xsd"])
+SKOS = _Namespace(PREFIXES["skos"])
+ORG = _Namespace(PREFIXES["org"])
+PROV = _Namespace(PREFIXES["prov"])
+QB = _Namespace(PREFIXES["qb"])
+DCTERMS = _Namespace(PREFIXES["dcterms"])
+DCAT = _Namespace(PREFIXES["dcat"])
+FOAF = _Namespace(PREFIXES["foaf"])
+ELI = _Namespace(PREFIXES["eli"])
+OA = _Namespace(PREFIXES["oa"])
+OBEU_DIM = _Namespace(PREFIXES["obeu-dimension"])
+OBEU_MEASURE = _Namespace(PREFIXES["obeu-measure"])
+
+
+class FKG:
+    """FundKG ontology terms (classes capitalised, properties camelCase)."""
+
+    # Classes
+    Department = NamedNode(FKG_NS + "Department")
+    Unit = NamedNode(FKG_NS + "Unit")
+    AdministrativeRegion = NamedNode(FKG_NS + "AdministrativeRegion")
+    Report = NamedNode(FKG_NS + "Report")
+    SourceFile = NamedNode(FKG_NS + "SourceFile")
+    PolicyDocument = NamedNode(FKG_NS + "PolicyDocument")
+    Citation = NamedNode(FKG_NS + "Citation")
+    AmountStatement = NamedNode(FKG_NS + "AmountStatement")
+    ExtractionRun = NamedNode(FKG_NS + "ExtractionRun")
+    TableCellSelector = NamedNode(FKG_NS + "TableCellSelector")
+    # Defined now so later issues slot in without renaming.
+    Programme = NamedNode(FKG_NS + "Programme")
+    BudgetLine = NamedNode(FKG_NS + "BudgetLine")
+    FundFlow = NamedNode(FKG_NS + "FundFlow")
+    PerformanceIndicator = NamedNode(FKG_NS + "PerformanceIndicator")
+    PerformanceEvaluation = NamedNode(FKG_NS + "PerformanceEvaluation")
+    ConsistencyIssue = NamedNode(FKG_NS + "ConsistencyIssue")
+
+    # Organisations and regions
+    governmentLevel = NamedNode(FKG_NS + "governmentLevel")
+    region = NamedNode(FKG_NS + "region")
+    supervisingDepartment = NamedNode(FKG_NS + "supervisingDepartment")
+    divisionCode = NamedNode(FKG_NS + "divisionCode")
+
+    # Reports
+    reportKind = NamedNode(FKG_NS + "reportKind")
+    fiscalYear = NamedNode(FKG_NS + "fiscalYear")
+    sourceFile = NamedNode(FKG_NS + "sourceFile")
+    sha256 = NamedNode(FKG_NS + "sha256")
+    fileName = NamedNode(FKG_NS + "fileName")
+    mentions = NamedNode(FKG_NS + "mentions")
+    cites = NamedNode(FKG_NS + "cites")
+    convertedFromTraditional = NamedNode(FKG_NS + "convertedFromTraditional")
+
+    # Policy documents and citations
+    documentNumber = NamedNode(FKG_NS + "documentNumber")
+    issuerCode = NamedNode(FKG_NS + "issuerCode")
+    documentYear = NamedNode(FKG_NS + "documentYear")
+    serialNumber = NamedNode(FKG_NS + "serialNumber")
+    citingReport = NamedNode(FKG_NS + "citingReport")
+    citedDocument = NamedNode(FKG_NS + "citedDocument")
+    citedNumber = NamedNode(FKG_NS + "citedNumber")
+    citedTitle = NamedNode(FKG_NS + "citedTitle")
+    sentence = NamedNode(FKG_NS + "sentence")
+    sentenceStart = NamedNode(FKG_NS + "sentenceStart")
+    sentenceEnd = NamedNode(FKG_NS + "sentenceEnd")
+
+    # Amounts
+    amountInYuan = NamedNode(FKG_NS + "amountInYuan")
+    originalText = NamedNode(FKG_NS + "originalText")
+    originalUnit = NamedNode(FKG_NS + "originalUnit")
+    statedIn = NamedNode(FKG_NS + "statedIn")
+    amountLabel = NamedNode(FKG_NS + "amountLabel")
+
+    # Provenance of table cells
+    tableIndex = NamedNode(FKG_NS + "tableIndex")
+    rowIndex = NamedNode(FKG_NS + "rowIndex")
+    columnIndex = NamedNode(FKG_NS + "columnIndex")
+    extractorVersion = NamedNode(FKG_NS + "extractorVersion")
+
+
+class CODE:
+    """Code-list concepts and schemes (SKOS), under https://w3id.org/fundkg/code/."""
+
+    GovLevelScheme = NamedNode(CODE_NS + "government-level")
+    ReportKindScheme = NamedNode(CODE_NS + "report-kind")
+    RegionScheme = NamedNode(CODE_NS + "region")
+    BudgetPhaseScheme = NamedNode(CODE_NS + "budget-phase")
+
+    @staticmethod
+    def level(notation: str) -> NamedNode:
+        return NamedNode(f"{CODE_NS}government-level/{notation}")
+
+    @staticmethod
+    def report_kind(notation: str) -> NamedNode:
+        return NamedNode(f"{CODE_NS}report-kind/{notation}")
+
+    @staticmethod
+    def budget_phase(notation: str) -> NamedNode:
+        return NamedNode(f"{CODE_NS}budget-phase/{notation}")
+
+
+ONTOLOGY_GRAPH = NamedNode(GRAPH_NS + "ontology")
+MANIFEST_GRAPH = NamedNode(GRAPH_NS + "manifest")

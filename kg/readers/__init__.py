@@ -1,0 +1,59 @@
+"""Readers: one file in, one normalised `Document` out. Readers know nothing about RDF.
+
+`read_document` checks what every format shares (exists, not empty, not too large, a known type)
+and hands the bytes to the reader for the file's type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.document import Document
+from kg.errors import EmptyFileError, FileTooLargeError, UnsupportedFormatError
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+Reader = Callable[[Path, bytes, str], Document]
+
+
+def _readers() -> dict[str, Reader]:
+    # Imported lazily: a plain-text build should not pay for importing pdfminer or lxml.
+    from kg.readers import docx, html, pdf, text
+
+    return {
+        ".txt": text.read,
+        ".md": text.read,
+        ".text": text.read,
+        ".docx": docx.read,
+        ".pdf": pdf.read,
+        ".html": html.read,
+        ".htm": html.read,
+    }
+
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".text", ".docx", ".pdf", ".html", ".htm"})
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def read_document(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read a report file into a Document, or raise a `ReportError` naming the file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFormatError(path, f"'{suffix or 'no suffix'}'; expected one of {sorted(SUPPORTED_SUFFIXES)}")
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError(path, "0 bytes")
+    if size > max_bytes:
+        raise FileTooLargeError(path, f"{size} bytes > limit of {max_bytes}")
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    document = _readers()[suffix](path, data, sha256)
+    if not document.text.strip():
+        raise EmptyFileError(path, "no text could be extracted")
+    return document

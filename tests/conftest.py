@@ -1,0 +1,40 @@
+"""Shared fixtures. Seed reports live in ../shared/seeds (seen from the project root)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+
+SEED_FILES = {
+    "000": "000_84a2500fe35ff2c8.txt",
+    "001": "001_0c8a0c7a35adeec5.txt",
+    "002": "002_0f45429440d9ca6e.txt",
+    "003": "003_2f6f7cf52225173d.txt",
+    "004": "004_481fe573c2d24300.txt",
+}
+
+
+def seed_path(key: str) -> Path:
+    path = SEEDS_DIR / SEED_FILES[key]
+    if not path.exists():
+        pytest.skip(f"seed report {path} is absent: the seed folder ../shared/seeds is needed for this test")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"seed folder {SEEDS_DIR} is absent: these tests need the five seed reports")
+    return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def seed_documents():
+    """The five seeds read once per session, keyed by their number ("000" … "004")."""
+    from kg.readers import read_document
+
+    return {key: read_document(seed_path(key)) for key in SEED_FILES}
