@@ -60,7 +60,9 @@ def is_traditional(text: str, threshold: float = 0.02) -> bool:
     if len(han) < 20:
         return False
     converted = _t2s().convert(sample)
-    changed = sum(1 for a, b in zip(sample, converted) if a != b) if len(converted) == len(sample) else len(han)
+    if len(converted) != len(sample):
+        return True  # phrase conversion changed the length: plenty of traditional text
+    changed = sum(1 for a, b in zip(sample, converted, strict=True) if a != b)
     return changed / len(han) >= threshold
 
 
