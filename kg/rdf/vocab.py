@@ -129,6 +129,11 @@ class FKG:
     rowIndex = NamedNode(FKG_NS + "rowIndex")
     columnIndex = NamedNode(FKG_NS + "columnIndex")
     extractorVersion = NamedNode(FKG_NS + "extractorVersion")
+    evidenceOf = NamedNode(FKG_NS + "evidenceOf")
+
+    # Store manifest (which named graph currently holds which report)
+    currentGraph = NamedNode(FKG_NS + "currentGraph")
+    sourcePath = NamedNode(FKG_NS + "sourcePath")
 
 
 class CODE:

@@ -7,6 +7,7 @@ and hands the bytes to the reader for the file's type.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,22 +19,22 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 Reader = Callable[[Path, bytes, str], Document]
 
 
-def _readers() -> dict[str, Reader]:
+_MODULE_BY_SUFFIX = {
+    ".txt": "text",
+    ".md": "text",
+    ".text": "text",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+}
+SUPPORTED_SUFFIXES = frozenset(_MODULE_BY_SUFFIX)
+
+
+def _reader_for(suffix: str) -> Reader:
     # Imported lazily: a plain-text build should not pay for importing pdfminer or lxml.
-    from kg.readers import docx, html, pdf, text
-
-    return {
-        ".txt": text.read,
-        ".md": text.read,
-        ".text": text.read,
-        ".docx": docx.read,
-        ".pdf": pdf.read,
-        ".html": html.read,
-        ".htm": html.read,
-    }
-
-
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".text", ".docx", ".pdf", ".html", ".htm"})
+    module = importlib.import_module(f"kg.readers.{_MODULE_BY_SUFFIX[suffix]}")
+    return module.read
 
 
 def is_supported(path: Path) -> bool:
@@ -53,7 +54,7 @@ def read_document(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         raise FileTooLargeError(path, f"{size} bytes > limit of {max_bytes}")
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    document = _readers()[suffix](path, data, sha256)
+    document = _reader_for(suffix)(path, data, sha256)
     if not document.text.strip():
         raise EmptyFileError(path, "no text could be extracted")
     return document

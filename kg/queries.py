@@ -1,0 +1,226 @@
+"""Named SPARQL queries (`queries/*.rq`) and the binding of their parameters.
+
+Each file starts with a YAML block in comments between `# ---` lines:
+
+    # ---
+    # summary: Reports citing a policy document
+    # description: Every report that cites the document, with the sentence.
+    # parameters:
+    #   doc:
+    #     type: docnumber
+    #     description: 文号 in any bracket variant
+    #     required: true
+    #     example: 乐府办规〔2022〕3号
+    # ---
+
+Parameters are bound as RDF terms through a trailing VALUES clause (joined with the query
+pattern before grouping, as SPARQL 1.1 defines it). Each value is first turned into an RDF term
+of the declared type and then written in N-Triples syntax, escaping included, so a value with
+quotes or `>` stays one harmless literal. Raw user input never reaches the query text.
+(Oxigraph's `substitutions` would be the other way, but it requires the variable to be projected.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pyoxigraph import Literal, NamedNode
+
+from kg.errors import QueryError
+from kg.rdf.vocab import XSD
+from kg.resources import data_dir
+
+PARAM_TYPES = ("string", "iri", "integer", "decimal", "year", "date", "boolean", "docnumber")
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str = "string"
+    description: str = ""
+    required: bool = False
+    default: Any = None
+    allowed: tuple[str, ...] = ()
+    multi: bool = False
+    example: Any = None
+    language: str | None = None  # for string parameters matched against language-tagged labels
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    summary: str
+    description: str
+    text: str
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    example: str = ""
+
+    @property
+    def form(self) -> str:
+        body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
+        return match.group(1).upper() if match else "SELECT"
+
+
+def _header(path: Path, text: str) -> dict[str, Any]:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "# ---":
+        raise QueryError(f"{path}: a named query must start with a '# ---' YAML header")
+    body: list[str] = []
+    for line in lines[1:]:
+        if line.strip() == "# ---":
+            break
+        if not line.startswith("#"):
+            raise QueryError(f"{path}: header line is not a comment: {line!r}")
+        body.append(line[2:] if line.startswith("# ") else line[1:])
+    else:
+        raise QueryError(f"{path}: YAML header is not closed by '# ---'")
+    try:
+        data = yaml.safe_load("\n".join(body)) or {}
+    except yaml.YAMLError as exc:
+        raise QueryError(f"{path}: YAML header does not parse: {exc}") from exc
+    if not isinstance(data, dict):
+        raise QueryError(f"{path}: YAML header must be a mapping")
+    return data
+
+
+def _parameter(path: Path, name: str, spec: Any) -> Parameter:
+    if not _VAR.match(name):
+        raise QueryError(f"{path}: parameter name {name!r} is not a SPARQL variable name")
+    if not isinstance(spec, dict):
+        raise QueryError(f"{path}: parameter {name!r} must be a mapping")
+    unknown = set(spec) - {"type", "description", "required", "default", "allowed", "multi", "example", "language"}
+    if unknown:
+        raise QueryError(f"{path}: parameter {name!r} has unknown keys {sorted(unknown)}")
+    ptype = spec.get("type", "string")
+    if ptype not in PARAM_TYPES:
+        raise QueryError(f"{path}: parameter {name!r} has type {ptype!r}; expected one of {PARAM_TYPES}")
+    return Parameter(
+        name=name,
+        type=ptype,
+        description=str(spec.get("description", "")),
+        required=bool(spec.get("required", False)),
+        default=spec.get("default"),
+        allowed=tuple(str(a) for a in spec.get("allowed", ()) or ()),
+        multi=bool(spec.get("multi", False)),
+        example=spec.get("example"),
+        language=spec.get("language"),
+    )
+
+
+def load_query(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header = _header(path, text)
+    name = path.stem
+    if not _NAME.match(name):
+        raise QueryError(f"{path}: query file names must be lower-case words joined by '-'")
+    for key in ("summary", "description"):
+        if not isinstance(header.get(key), str) or not header[key].strip():
+            raise QueryError(f"{path}: header needs a non-empty '{key}'")
+    unknown = set(header) - {"summary", "description", "parameters", "example"}
+    if unknown:
+        raise QueryError(f"{path}: header has unknown keys {sorted(unknown)}")
+    params = header.get("parameters") or {}
+    if not isinstance(params, dict):
+        raise QueryError(f"{path}: 'parameters' must be a mapping of name to spec")
+    parameters = tuple(_parameter(path, n, s) for n, s in params.items())
+    for p in parameters:
+        if f"?{p.name}" not in text and f"${p.name}" not in text:
+            raise QueryError(f"{path}: parameter {p.name!r} is not used as ?{p.name} in the query")
+    return NamedQuery(name, path, header["summary"].strip(), header["description"].strip(), text, parameters,
+                      str(header.get("example", "")))
+
+
+def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
+    directory = directory or data_dir("queries")
+    return {q.name: q for q in (load_query(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def get_query(name_or_path: str) -> NamedQuery:
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.exists():
+        return load_query(path)
+    queries = named_queries()
+    if name_or_path not in queries:
+        raise QueryError(f"no named query {name_or_path!r}; known: {', '.join(sorted(queries))}")
+    return queries[name_or_path]
+
+
+def to_term(param: Parameter, value: Any) -> NamedNode | Literal:
+    """Turn one user-supplied value into the RDF term the query expects."""
+    raw = str(value).strip()
+    if param.allowed and raw not in param.allowed:
+        raise QueryError(f"parameter {param.name!r} must be one of {list(param.allowed)}, not {raw!r}")
+    try:
+        if param.type == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", raw):
+                raise ValueError("not an absolute IRI")
+            return NamedNode(raw)
+        if param.type == "integer":
+            return Literal(str(int(raw)), datatype=XSD.integer)
+        if param.type == "decimal":
+            return Literal(format(Decimal(raw), "f"), datatype=XSD.decimal)
+        if param.type == "year":
+            if not re.fullmatch(r"\d{4}", raw):
+                raise ValueError("a year has four digits")
+            return Literal(raw, datatype=XSD.gYear)
+        if param.type == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                raise ValueError("a date is YYYY-MM-DD")
+            return Literal(raw, datatype=XSD.date)
+        if param.type == "boolean":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError("true or false")
+            return Literal(raw.lower(), datatype=XSD.boolean)
+        if param.type == "docnumber":
+            from kg.extract.docnumbers import parse_document_number
+
+            number = parse_document_number(raw)
+            if number is None:
+                raise ValueError("not a document number such as 乐府办规〔2022〕3号")
+            return Literal(number.canonical)
+    except (ValueError, InvalidOperation) as exc:
+        raise QueryError(f"parameter {param.name!r}: {raw!r} is not a valid {param.type} ({exc})") from exc
+    return Literal(raw, language=param.language) if param.language else Literal(raw)
+
+
+def bind(query: NamedQuery, values: dict[str, Any]) -> str:
+    """Validate parameters and return the query text with a VALUES block binding them."""
+    known = {p.name: p for p in query.parameters}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise QueryError(f"query {query.name!r} has no parameter(s) {sorted(unknown)}; it takes {sorted(known)}")
+    names: list[str] = []
+    columns: list[list[str]] = []
+    for param in query.parameters:
+        value = values.get(param.name, param.default)
+        if value is None or value == [] or value == "":
+            if param.required:
+                raise QueryError(f"query {query.name!r} needs parameter {param.name!r}")
+            continue
+        items = list(value) if isinstance(value, (list, tuple)) else [value]
+        if len(items) > 1 and not param.multi:
+            raise QueryError(f"parameter {param.name!r} takes one value")
+        names.append(param.name)
+        columns.append([str(to_term(param, v)) for v in items])  # N-Triples syntax: escaped
+    if not names:
+        return query.text
+    rows = _product(columns)
+    header = " ".join(f"?{n}" for n in names)
+    body = " ".join("(" + " ".join(row) + ")" for row in rows)
+    return f"{query.text.rstrip()}\nVALUES ({header}) {{ {body} }}\n"
+
+
+def _product(columns: list[list[str]]) -> list[list[str]]:
+    rows: list[list[str]] = [[]]
+    for column in columns:
+        rows = [[*row, term] for row in rows for term in column]
+    return rows

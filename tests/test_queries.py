@@ -1,0 +1,95 @@
+"""Named-query loading and parameter binding (no seeds needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from kg.errors import QueryError
+from kg.queries import bind, get_query, load_query, named_queries
+
+REQUIRED = {"policy-citations", "report-citations", "most-cited-documents", "documents-by-issuer", "departments"}
+
+
+def test_shipped_queries_load_with_headers() -> None:
+    queries = named_queries()
+    assert set(queries) >= REQUIRED
+    for q in queries.values():
+        assert q.summary and q.description
+        assert q.form in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
+
+
+def test_docnumber_parameter_is_canonicalised_from_any_bracket_variant() -> None:
+    q = get_query("policy-citations")
+    for variant in ("乐府办规[2022]3号", "乐府办规（2022）3号", "乐府办规【2022】3号", "乐府办规 〔2022〕 3 号"):
+        text = bind(q, {"doc": variant})
+        assert 'VALUES (?doc) { ("乐府办规〔2022〕3号") }' in text
+
+
+def test_missing_required_and_unknown_parameters_fail_loudly() -> None:
+    q = get_query("policy-citations")
+    with pytest.raises(QueryError, match="needs parameter 'doc'"):
+        bind(q, {})
+    with pytest.raises(QueryError, match="no parameter"):
+        bind(q, {"doc": "财社〔2019〕142号", "bogus": "1"})
+    with pytest.raises(QueryError, match="not a valid docnumber"):
+        bind(q, {"doc": "hello"})
+
+
+def test_allowed_values_are_enforced() -> None:
+    q = get_query("departments")
+    assert 'VALUES (?level) { ("county") }' in bind(q, {"level": "county"})
+    with pytest.raises(QueryError, match="must be one of"):
+        bind(q, {"level": "galaxy"})
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_malformed_headers_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="must start"):
+        load_query(_write(tmp_path, "a.rq", "SELECT * WHERE { ?s ?p ?o }"))
+    with pytest.raises(QueryError, match="non-empty 'description'"):
+        load_query(_write(tmp_path, "b.rq", "# ---\n# summary: x\n# ---\nSELECT * WHERE { ?s ?p ?o }"))
+    with pytest.raises(QueryError, match="has type"):
+        load_query(
+            _write(
+                tmp_path,
+                "c.rq",
+                "# ---\n# summary: x\n# description: y\n# parameters:\n#   s:\n#     type: blob\n# ---\n"
+                "SELECT * WHERE { ?s ?p ?o }",
+            )
+        )
+    with pytest.raises(QueryError, match="not used"):
+        load_query(
+            _write(
+                tmp_path,
+                "d.rq",
+                "# ---\n# summary: x\n# description: y\n# parameters:\n#   zz:\n#     type: string\n# ---\n"
+                "SELECT * WHERE { ?s ?p ?o }",
+            )
+        )
+
+
+def test_hostile_values_are_bound_as_terms_not_pasted(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "find-label.rq",
+        "# ---\n# summary: x\n# description: y\n# parameters:\n#   label:\n#     type: string\n"
+        "#     multi: true\n#   one:\n#     type: string\n# ---\n"
+        "SELECT ?s WHERE { ?s <http://e/label> ?label . OPTIONAL { ?s <http://e/other> ?one } }",
+    )
+    q = load_query(path)
+    store = Store()
+    store.add(Quad(NamedNode("http://e/a"), NamedNode("http://e/label"), Literal('x" } ; DROP ALL ; <')))
+    store.add(Quad(NamedNode("http://e/b"), NamedNode("http://e/label"), Literal("plain")))
+    hostile = 'x" } ; DROP ALL ; <'
+    text = bind(q, {"label": [hostile, "> nothing"], "one": '"}'})
+    rows = list(store.query(text))
+    assert [r["s"] for r in rows] == [NamedNode("http://e/a")]
+    assert len(store) == 2  # nothing was dropped or changed
