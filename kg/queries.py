@@ -13,10 +13,11 @@ Each file starts with a YAML block in comments between `# ---` lines:
     #     example: 乐府办规〔2022〕3号
     # ---
 
-Parameters are bound as RDF terms through a trailing VALUES clause (joined with the query
-pattern before grouping, as SPARQL 1.1 defines it). Each value is first turned into an RDF term
-of the declared type and then written in N-Triples syntax, escaping included, so a value with
-quotes or `>` stays one harmless literal. Raw user input never reaches the query text.
+Parameters are bound as RDF terms through a VALUES block placed first inside the query's
+outermost WHERE group, so the binding applies before any grouping or aggregation. Each value
+is first turned into an RDF term of the declared type and then written in N-Triples syntax,
+escaping included, so a value with quotes or `>` stays one harmless literal. Raw user input
+never reaches the query text.
 (Oxigraph's `substitutions` would be the other way, but it requires the variable to be projected.)
 """
 
@@ -135,6 +136,8 @@ def load_query(path: Path) -> NamedQuery:
     for p in parameters:
         if f"?{p.name}" not in text and f"${p.name}" not in text:
             raise QueryError(f"{path}: parameter {p.name!r} is not used as ?{p.name} in the query")
+    if parameters and _where_brace(text) is None:
+        raise QueryError(f"{path}: a query with parameters needs an explicit 'WHERE {{'")
     return NamedQuery(name, path, header["summary"].strip(), header["description"].strip(), text, parameters,
                       str(header.get("example", "")))
 
@@ -216,7 +219,25 @@ def bind(query: NamedQuery, values: dict[str, Any]) -> str:
     rows = _product(columns)
     header = " ".join(f"?{n}" for n in names)
     body = " ".join("(" + " ".join(row) + ")" for row in rows)
-    return f"{query.text.rstrip()}\nVALUES ({header}) {{ {body} }}\n"
+    at = _where_brace(query.text)
+    if at is None:  # load_query guarantees a WHERE for queries with parameters
+        raise QueryError(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in")
+    return f"{query.text[:at]}\n  VALUES ({header}) {{ {body} }}{query.text[at:]}"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _where_brace(text: str) -> int | None:
+    """Offset just after the `{` of the first WHERE outside comment lines."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            match = _WHERE.search(line)
+            if match:
+                return offset + match.end()
+        offset += len(line)
+    return None
 
 
 def _product(columns: list[list[str]]) -> list[list[str]]:

@@ -26,6 +26,7 @@ def test_docnumber_parameter_is_canonicalised_from_any_bracket_variant() -> None
     for variant in ("乐府办规[2022]3号", "乐府办规（2022）3号", "乐府办规【2022】3号", "乐府办规 〔2022〕 3 号"):
         text = bind(q, {"doc": variant})
         assert 'VALUES (?doc) { ("乐府办规〔2022〕3号") }' in text
+        assert text.index("VALUES") < text.index("?citation a fkg:Citation")
 
 
 def test_missing_required_and_unknown_parameters_fail_loudly() -> None:
