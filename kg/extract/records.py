@@ -150,3 +150,61 @@ class ReportRecords:
     citations: list[Citation] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     extractor_version: str = ""
+
+
+# --- Budget tables, programmes and fund flows ---------------------------------------------------
+
+
+class BudgetPhase(str, Enum):
+    """Budget phases; values are the code-list notations (ontology/codelists.ttl)."""
+
+    INITIAL = "initial"  # 年初预算
+    ADJUSTED = "adjusted"  # 全年（调整）预算
+    EXECUTED = "executed"  # 全年执行数 / 决算数
+    CARRIED_OVER = "carried-over"  # 上年结转 / 年初结转和结余
+    ALLOCATED = "allocated"  # 下达 (allocation notices)
+
+
+class ClassificationScheme(str, Enum):
+    FUNCTIONAL = "functional"  # 支出功能分类科目: 类 3 / 款 5 / 项 7 digits
+    ECONOMIC_DEPARTMENT = "economic-department"  # 部门预算支出经济分类: 301, 30101 …
+    ECONOMIC_GOVERNMENT = "economic-government"  # 政府预算支出经济分类: 501, 50101 …
+
+
+@dataclass(frozen=True)
+class Classification:
+    scheme: ClassificationScheme
+    code: str
+    name: str  # the name as the report writes it
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One amount of a budget table cell or of a prose statement about a classification item.
+
+    `measure` is the column meaning (a notation such as "total", "basic", "project",
+    "appropriation"), `measure_label` the header text it was read from.
+    """
+
+    table_kind: str  # template id, e.g. "expenditure-final-accounts"; "prose" for sentences
+    row_label: str
+    measure: str
+    measure_label: str
+    phase: BudgetPhase
+    amount: Amount
+    classification: Classification | None = None
+    fund_type: str | None = None  # general-public | government-fund | state-capital | social-insurance
+    is_total: bool = False
+    table_caption: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsistencyIssue:
+    """A check of a report against itself that failed: what, where, expected, found."""
+
+    kind: str  # e.g. "parent-sum", "total-row", "funding-sources", "prose-vs-table"
+    description: str
+    expected: Decimal | None
+    found: Decimal | None
+    tolerance: Decimal | None
+    evidence: tuple[Evidence, ...] = ()

@@ -44,7 +44,9 @@ class _Namespace:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return NamedNode(self._base + name)
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)  # later lookups skip __getattr__: the mapping's hot path
+        return node
 
     def term(self, name: str) -> NamedNode:
         return NamedNode(self._base + name)

@@ -1,0 +1,161 @@
+"""Build: files → Documents → records → quads → store, one report at a time, errors isolated.
+
+Everything that can fail on a bad report (reading, extraction, mapping) happens before the store
+is touched; a failing report is recorded with its reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Quad
+
+from kg.errors import FundKGError, ReportError
+from kg.extract.pipeline import EXTRACTOR_VERSION, extract_report
+from kg.rdf import iris
+from kg.rdf.mapping import map_report
+from kg.readers import DEFAULT_MAX_BYTES, is_supported, read_document
+from kg.resources import ontology_digest, ontology_files
+from kg.store import FundStore, PendingReport
+
+BATCH_QUADS = 200_000  # bulk-load in batches of about this many quads
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: Path
+    message: str
+
+
+@dataclass
+class BuildResult:
+    added: list[Path] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    quads_written: int = 0
+
+    @property
+    def processed(self) -> int:
+        return len(self.added) + len(self.replaced) + len(self.unchanged) + len(self.failed)
+
+
+def report_key(path: Path) -> str:
+    """A report is identified by its file name: re-building a file of the same name replaces it."""
+    return path.name
+
+
+def iter_report_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Files given directly, and supported files found under folders (README files are skipped)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and is_supported(child) and not _ignored(child, path):
+                    found.append(child)
+        else:
+            found.append(path)  # named explicitly: unsupported or missing files are reported, not hidden
+    return found
+
+
+def _ignored(child: Path, root: Path) -> bool:
+    parts = child.relative_to(root).parts
+    return any(p.startswith(".") for p in parts) or child.stem.upper() == "README"
+
+
+def prepare(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[PendingReport, int]:
+    """Read, extract and map one report. Raises ReportError naming the file on any failure."""
+    if not path.exists():
+        raise ReportError(path, "no such file")
+    document = read_document(path, max_bytes=max_bytes)
+    try:
+        records = extract_report(document)
+        report, graph, quads = map_report(records, report_key(path), EXTRACTOR_VERSION)
+    except FundKGError:
+        raise
+    except Exception as exc:  # a bug on one odd report must not stop a batch of a thousand
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        raise ReportError(path, f"extraction failed: {detail}") from exc
+    pending = PendingReport(
+        report=report,
+        graph=graph,
+        quads=quads,
+        sha256=document.sha256,
+        version=EXTRACTOR_VERSION,
+        file_name=path.name,
+        source_path=str(path.resolve()),
+    )
+    return pending, len(quads)
+
+
+def ontology_quads() -> list[Quad]:
+    from pyoxigraph import RdfFormat, parse
+
+    quads: list[Quad] = []
+    for path in ontology_files():
+        quads.extend(parse(path=str(path), format=RdfFormat.TURTLE))  # type: ignore[arg-type]
+    return quads
+
+
+def build(
+    paths: Sequence[Path | str],
+    store: FundStore,
+    *,
+    progress: Callable[[Path], None] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> BuildResult:
+    result = BuildResult()
+    store.replace_ontology(ontology_quads(), ontology_digest())
+    manifest = store.manifest()
+    batch: list[PendingReport] = []
+    batch_paths: list[tuple[Path, bool]] = []
+    batch_size = 0
+    seen_keys: dict[str, Path] = {}
+
+    def flush() -> None:
+        nonlocal batch, batch_paths, batch_size
+        store.write_reports(batch)
+        for p, replaced in batch_paths:
+            (result.replaced if replaced else result.added).append(p)
+        result.quads_written += batch_size
+        batch, batch_paths, batch_size = [], [], 0
+
+    for path in iter_report_files(paths):
+        if progress:
+            progress(path)
+        key = report_key(path)
+        if key in seen_keys:
+            result.failed.append(Failure(path, f"{path}: same file name as {seen_keys[key]} in this batch; skipped"))
+            continue
+        seen_keys[key] = path
+        try:
+            if path.exists() and _unchanged(store, manifest, path):
+                result.unchanged.append(path)
+                continue
+            pending, size = prepare(path, max_bytes=max_bytes)
+        except ReportError as exc:
+            result.failed.append(Failure(path, str(exc)))
+            continue
+        except OSError as exc:
+            result.failed.append(Failure(path, f"{path}: {exc.strerror or exc}"))
+            continue
+        batch.append(pending)
+        batch_paths.append((path, pending.report.value in manifest))
+        batch_size += size
+        if batch_size >= BATCH_QUADS:
+            flush()
+    flush()
+    return result
+
+
+def _unchanged(store: FundStore, manifest: dict, path: Path) -> bool:
+    import hashlib
+
+    entry = manifest.get(iris.report_iri(report_key(path)).value)
+    if entry is None or entry.version != EXTRACTOR_VERSION:
+        return False
+    return entry.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

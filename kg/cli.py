@@ -1,0 +1,320 @@
+"""The `fundkg` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg import __version__
+from kg.errors import FundKGError
+
+app = typer.Typer(
+    help="FundKG: build and query a knowledge graph of Chinese public fund flows from budget disclosures.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DEFAULT_STORE = Path(os.environ.get("FUNDKG_STORE", "fundkg-store"))
+StoreOption = Annotated[
+    Path, typer.Option("--store", "-s", help="Store directory (env FUNDKG_STORE).", show_default=True)
+]
+
+
+def _open_store(path: Path, *, must_exist: bool = True, read_only: bool = False):
+    from kg.store import FundStore
+
+    if must_exist and not path.exists():
+        err.print(f"[red]No store at {path}[/red]: run `fundkg build PATH --store {path}` first.")
+        raise typer.Exit(2)
+    return FundStore.open(path, read_only=read_only)
+
+
+def _print_summary(store) -> None:
+    from kg.summary import summarise
+
+    summary = summarise(store)
+    table = Table(title=f"FundKG store {store.path} — {summary.quads} quads", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, n in summary.counts.items():
+        table.add_row(label, str(n))
+    console.print(table)
+    if summary.reports:
+        reports = Table(title="Reports", show_header=True)
+        for col in ("file", "publisher", "fiscal year", "kind"):
+            reports.add_column(col, overflow="fold")
+        for row in summary.reports:
+            reports.add_row(*row)
+        console.print(reports)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Report files and/or folders (searched recursively).")],
+    store: StoreOption = DEFAULT_STORE,
+    max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many MiB.")] = 50.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Build (or update) the store from report files: .txt .md .docx .pdf .html."""
+    from kg.build import build as run_build
+    from kg.build import iter_report_files
+
+    fund_store = _open_store(store, must_exist=False)
+    total = len(iter_report_files(paths))
+    with Progress(
+        TextColumn("[bold]building[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(path: Path) -> None:
+            progress.update(task, advance=1, description=path.name)
+
+        result = run_build(paths, fund_store, progress=advance, max_bytes=int(max_mb * 1024 * 1024))
+    for failure in result.failed:
+        err.print(f"[red]skipped[/red] {failure.message}")
+    if not quiet:
+        console.print(
+            f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
+            f"{len(result.failed)} failed; {result.quads_written} quads written."
+        )
+        _print_summary(fund_store)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def summary(store: StoreOption = DEFAULT_STORE) -> None:
+    """Print what the store holds."""
+    _print_summary(_open_store(store, read_only=True))
+
+
+def _parse_params(params: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for item in params:
+        if "=" not in item:
+            raise typer.BadParameter(f"{item!r}: parameters are given as name=value")
+        name, value = item.split("=", 1)
+        if name in values:  # repeated → multi-valued
+            prev = values[name]
+            values[name] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            values[name] = value
+    return values
+
+
+def _cell(term: Any) -> str:
+    from kg.rdf.vocab import PREFIXES
+
+    if term is None:
+        return ""
+    value = term.value
+    if type(term).__name__ == "NamedNode":
+        for prefix, ns in PREFIXES.items():
+            if value.startswith(ns) and prefix in ("fkg", "fkgc", "skos", "org", "prov", "oa"):
+                return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A named query (see `fundkg queries`) or a .rq file.")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value; repeat a name for several values.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Run a named SPARQL query (parameters are bound as RDF terms, never pasted into the text)."""
+    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+    from kg.queries import bind, get_query
+
+    if fmt not in ("table", "csv", "json"):
+        raise typer.BadParameter("format must be table, csv or json")
+    try:
+        named = get_query(name)
+        text = bind(named, _parse_params(param or []))
+    except FundKGError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    fund_store = _open_store(store, read_only=True)
+    results = fund_store.query(text)
+    out = sys.stdout.buffer
+    if isinstance(results, QueryBoolean):
+        console.print("true" if bool(results) else "false")
+    elif isinstance(results, QuerySolutions):
+        if fmt == "csv":
+            results.serialize(out, QueryResultsFormat.CSV)
+        elif fmt == "json":
+            results.serialize(out, QueryResultsFormat.JSON)
+        else:
+            variables = [v.value for v in results.variables]
+            table = Table(title=named.summary, show_lines=False)
+            for v in variables:
+                table.add_column(v, overflow="fold")
+            count = 0
+            for row in results:
+                table.add_row(*(_cell(row[v]) for v in variables))
+                count += 1
+            console.print(table)
+            console.print(f"{count} row(s)")
+    else:
+        from pyoxigraph import serialize
+
+        serialize(results, out, RdfFormat.JSON_LD if fmt == "json" else RdfFormat.TURTLE)
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    from kg.queries import named_queries
+
+    table = Table(show_lines=True)
+    for col in ("name", "summary", "parameters"):
+        table.add_column(col, overflow="fold")
+    for q in named_queries().values():
+        params = ", ".join(f"{p.name}:{p.type}{'*' if p.required else ''}" for p in q.parameters)
+        table.add_row(q.name, q.summary, params)
+    console.print(table)
+
+
+_EXPORT_FORMATS = {"nq": "N_QUADS", "trig": "TRIG", "ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+
+
+@app.command()
+def export(
+    store: StoreOption = DEFAULT_STORE,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="nq, trig, ttl, nt or jsonld.")] = "nq",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: standard output).")] = None,
+) -> None:
+    """Export the store. nq/trig/jsonld keep the named graphs; ttl/nt give their union."""
+    from pyoxigraph import RdfFormat
+
+    if fmt not in _EXPORT_FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(_EXPORT_FORMATS)}")
+    fund_store = _open_store(store, read_only=True)
+    rdf_format = getattr(RdfFormat, _EXPORT_FORMATS[fmt])
+    if output is None:
+        fund_store.dump(sys.stdout.buffer, rdf_format)
+        sys.stdout.buffer.flush()
+    else:
+        with output.open("wb") as handle:
+            fund_store.dump(handle, rdf_format)
+        err.print(f"wrote {output}")
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (date, Path)):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="One report file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the typed records as JSON.")] = False,
+) -> None:
+    """Show the typed records extracted from one report (nothing is stored)."""
+    from kg.extract.pipeline import extract_report
+    from kg.readers import read_document
+
+    try:
+        records = extract_report(read_document(file))
+    except FundKGError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    payload = {
+        "file": str(file),
+        "sha256": records.document.sha256,
+        "media_type": records.document.media_type,
+        "extractor_version": records.extractor_version,
+        "metadata": _jsonable(records.metadata),
+        "organisations": _jsonable(records.organisations),
+        "citations": _jsonable(records.citations),
+        "amounts": _jsonable(records.amounts),
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    meta = records.metadata
+    console.print(f"[bold]{meta.title}[/bold]")
+    console.print(f"publisher: {meta.publisher.name if meta.publisher else '?'}; fiscal year: {meta.fiscal_year}; "
+                  f"kind: {meta.kind.value}; published: {meta.publication_date or '?'}")
+    console.print(f"{len(records.organisations)} organisations, {len(records.citations)} citations, "
+                  f"{len(records.amounts)} amounts (use --json for all records)")
+
+
+@app.command()
+def validate(store: StoreOption = DEFAULT_STORE) -> None:
+    """Validate the store against the SHACL shapes in ontology/shapes.ttl."""
+    from kg.validate import validate_store
+
+    report = validate_store(_open_store(store, read_only=True))
+    if report.conforms:
+        console.print("[green]conforms[/green]: the store satisfies every SHACL shape.")
+        return
+    console.print(report.text)
+    console.print(f"[red]{report.violations} violation(s)[/red]")
+    raise typer.Exit(1)
+
+
+@app.command()
+def remove(
+    file_name: Annotated[str, typer.Argument(help="The file name of a report in the store.")],
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Remove one report (its named graph) from the store."""
+    from kg.build import report_key
+    from kg.rdf.iris import report_iri
+
+    fund_store = _open_store(store)
+    if not fund_store.remove_report(report_iri(report_key(Path(file_name)))):
+        err.print(f"[red]no report named {file_name} in {store}[/red]")
+        raise typer.Exit(1)
+    console.print(f"removed {file_name}")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        console.print(f"fundkg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = None,
+) -> None:
+    """FundKG command line."""

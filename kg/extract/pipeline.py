@@ -1,0 +1,40 @@
+"""Run every extractor over one Document and collect the typed records."""
+
+from __future__ import annotations
+
+from kg import __version__
+from kg.document import Document
+from kg.extract.amounts import find_amounts
+from kg.extract.docnumbers import find_citations
+from kg.extract.metadata import extract_metadata, find_subordinate_units
+from kg.extract.orgs import find_organisations
+from kg.extract.records import Organisation, ReportRecords
+
+EXTRACTOR_VERSION = __version__
+
+
+def _first_mentions(orgs: list[Organisation]) -> list[Organisation]:
+    seen: dict[str, Organisation] = {}
+    for org in orgs:
+        seen.setdefault(org.name, org)
+    return list(seen.values())
+
+
+def extract_report(doc: Document) -> ReportRecords:
+    metadata = extract_metadata(doc)
+    subordinates = find_subordinate_units(doc, metadata.publisher)
+    subordinate_names = {u.name for u in subordinates}
+    publisher_name = metadata.publisher.name if metadata.publisher else None
+    mentioned = [
+        o
+        for o in _first_mentions(find_organisations(doc, metadata.publisher.region if metadata.publisher else None))
+        if o.name not in subordinate_names and o.name != publisher_name
+    ]
+    return ReportRecords(
+        document=doc,
+        metadata=metadata,
+        organisations=[*subordinates, *mentioned],
+        citations=find_citations(doc),
+        amounts=find_amounts(doc),
+        extractor_version=EXTRACTOR_VERSION,
+    )
