@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import seed_path
 
 from kg.document import BlockKind, Document
 from kg.errors import (
@@ -17,7 +18,6 @@ from kg.errors import (
     UnsupportedFormatError,
 )
 from kg.readers import read_document
-from tests.conftest import seed_path
 
 TRADITIONAL = "醫療保障局關於開展醫療救助補助資金績效評價工作的通知，請各單位認真組織實施並按時報送。"
 SIMPLIFIED_PREFIX = "医疗保障局关于开展医疗救助补助资金绩效评价工作的通知"
