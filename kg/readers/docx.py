@@ -21,9 +21,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from kg.document import Document, DocumentBuilder
+from kg.document import Document
 from kg.errors import CorruptFileError, EncryptedFileError
-from kg.normalize import is_traditional, normalise
+from kg.readers.assemble import assemble
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -185,17 +185,4 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     document = _open(path, data)
     items = _items(document.element.body, _style_table(document))
 
-    raw = "\n".join(
-        "\n".join("\t".join(r) for r in content) if isinstance(content, list) else content for _, content in items
-    )
-    traditional = is_traditional(raw)
-
-    builder = DocumentBuilder()
-    for kind, content in items:
-        if isinstance(content, list):
-            builder.table([[normalise(c, traditional=traditional) for c in row] for row in content])
-        elif kind == "heading":
-            builder.heading(normalise(content, traditional=traditional).strip())
-        else:
-            builder.paragraph(normalise(content, traditional=traditional).strip())
-    return builder.build(path, MEDIA_TYPE, sha256, converted_from_traditional=traditional)
+    return assemble(items, path, MEDIA_TYPE, sha256)

@@ -17,9 +17,10 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from kg.document import Document, DocumentBuilder
+from kg.document import Document
 from kg.errors import CorruptFileError, EmptyFileError
-from kg.normalize import is_traditional, normalise
+from kg.normalize import normalise
+from kg.readers.assemble import assemble
 from kg.readers.text import decode
 
 MEDIA_TYPE = "text/html"
@@ -293,17 +294,4 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     if not items:
         raise EmptyFileError(path, "the page has no text")
 
-    raw = "\n".join(
-        "\n".join("\t".join(r) for r in content) if isinstance(content, list) else content for _, content in items
-    )
-    traditional = is_traditional(raw)
-
-    builder = DocumentBuilder()
-    for kind, content in items:
-        if isinstance(content, list):
-            builder.table([[_clean(c, traditional) for c in row] for row in content])
-        elif kind == "heading":
-            builder.heading(_clean(content, traditional))
-        else:
-            builder.paragraph(_clean(content, traditional))
-    return builder.build(path, MEDIA_TYPE, sha256, encoding=encoding, converted_from_traditional=traditional)
+    return assemble(items, path, MEDIA_TYPE, sha256, encoding=encoding, clean=_clean)
