@@ -290,6 +290,36 @@ def validate(store: StoreOption = DEFAULT_STORE) -> None:
 
 
 @app.command()
+def trace(
+    programme: Annotated[str, typer.Option("--programme", "-p", help="Programme name (loosely matched).")],
+    region: Annotated[str | None, typer.Option(help="Only flows to departments in this region.")] = None,
+    year: Annotated[str | None, typer.Option(help="Fiscal year.")] = None,
+    phase: Annotated[
+        str | None, typer.Option(help="initial, adjusted, executed, carried-over or allocated.")
+    ] = None,
+    up: Annotated[bool, typer.Option("--up", help="From the spending side upwards.")] = False,
+    down: Annotated[bool, typer.Option("--down", help="From the top level downwards (default).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Nodes and links (for a Sankey diagram).")] = False,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Trace a programme's money from the levels that paid into it down to its spending lines."""
+    from kg.flows import render_text, to_sankey
+    from kg.flows import trace as build_trace
+
+    if up and down:
+        raise typer.BadParameter("--up and --down exclude each other")
+    result = build_trace(_open_store(store, read_only=True), programme, region=region, year=year, phase=phase)
+    if as_json:
+        sys.stdout.write(json.dumps(to_sankey(result), ensure_ascii=False, indent=2) + "\n")
+        return
+    if not result.programmes:
+        err.print(f"[yellow]no fund flows for a programme matching {programme!r}[/yellow]")
+        raise typer.Exit(1)
+    console.print(f"[bold]{' / '.join(result.programmes)}[/bold]")
+    console.print(render_text(result, up=up), highlight=False)
+
+
+@app.command()
 def remove(
     file_name: Annotated[str, typer.Argument(help="The file name of a report in the store.")],
     store: StoreOption = DEFAULT_STORE,

@@ -149,6 +149,10 @@ class ReportRecords:
     organisations: list[Organisation] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    programmes: list[Programme] = field(default_factory=list)
+    funding_sources: list[FundingSource] = field(default_factory=list)
+    issues: list[ConsistencyIssue] = field(default_factory=list)
     extractor_version: str = ""
 
 
@@ -208,3 +212,34 @@ class ConsistencyIssue:
     found: Decimal | None
     tolerance: Decimal | None
     evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme or project (项目) a report accounts for, with who supervises and implements it."""
+
+    name: str
+    evidence: Evidence
+    code: str | None = None  # 项目编码, e.g. 50015221T000000052688
+    kind: str | None = None  # first-level | second-level | transfer | department-overall | special
+    central_supervisor: Organisation | None = None  # 中央主管部门
+    local_supervisor: Organisation | None = None  # 地方主管部门 / 主管部门
+    implementing_unit: Organisation | None = None  # 实施单位 / 资金使用单位
+
+
+@dataclass(frozen=True)
+class FundingSource:
+    """Money for a programme from one government level (or the programme total), in one phase.
+
+    `levels` is empty for the total row, one level for 中央/省/市/县 rows, and several for a
+    combined source such as 中央省补助资金. `via` names a body the money passed through on its
+    way (市医保局下达…中央直补资金).
+    """
+
+    programme: str  # Programme.name within the same report
+    levels: tuple[GovLevel, ...]
+    phase: BudgetPhase
+    amount: Amount
+    label: str  # the row or phrase as written, e.g. 其中:中央财政资金
+    via: Organisation | None = None
+    is_total: bool = False

@@ -46,6 +46,8 @@ class ReportMapper:
         self.version = version
         self.quads: list[Quad] = []
         self._seen_regions: set[str] = set()
+        self.publisher_node: NamedNode | None = None
+        self.publisher_name: str | None = None
         self._org_iris: dict[str, NamedNode] = {}
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
@@ -186,6 +188,7 @@ class ReportMapper:
     def publisher_and_units(self) -> NamedNode | None:
         meta = self.records.metadata
         publisher = None
+        self.publisher_name = meta.publisher.name if meta.publisher else None
         if meta.publisher is not None:
             publisher = self.organisation(meta.publisher, FKG.Department)
             self.add(self.report, DCTERMS.publisher, publisher)
@@ -255,12 +258,15 @@ class ReportMapper:
         self.derived(node, amount.evidence)
 
     def run(self) -> list[Quad]:
+        from kg.rdf.budget import BudgetMapper
+
         self.report_node()
-        self.publisher_and_units()
+        self.publisher_node = self.publisher_and_units()
         for cit in self.records.citations:
             self.citation(cit)
         for amount in self.records.amounts:
             self.amount(amount)
+        BudgetMapper(self).run()
         return self.quads
 
 

@@ -133,6 +133,36 @@ class FKG:
     extractorVersion = NamedNode(FKG_NS + "extractorVersion")
     evidenceOf = NamedNode(FKG_NS + "evidenceOf")
 
+    # Budget lines, programmes, fund flows, consistency issues
+    IndicatorConcept = NamedNode(FKG_NS + "IndicatorConcept")
+    AllocationNotice = NamedNode(FKG_NS + "AllocationNotice")
+    BudgetTable = NamedNode(FKG_NS + "BudgetTable")
+    amount = NamedNode(FKG_NS + "amount")
+    budgetPhase = NamedNode(FKG_NS + "budgetPhase")
+    functionalClassification = NamedNode(FKG_NS + "functionalClassification")
+    economicClassification = NamedNode(FKG_NS + "economicClassification")
+    measure = NamedNode(FKG_NS + "measure")
+    fundType = NamedNode(FKG_NS + "fundType")
+    rowLabel = NamedNode(FKG_NS + "rowLabel")
+    isTotal = NamedNode(FKG_NS + "isTotal")
+    tableKind = NamedNode(FKG_NS + "tableKind")
+    programme = NamedNode(FKG_NS + "programme")
+    programmeCode = NamedNode(FKG_NS + "programmeCode")
+    programmeKind = NamedNode(FKG_NS + "programmeKind")
+    centralSupervisor = NamedNode(FKG_NS + "centralSupervisor")
+    localSupervisor = NamedNode(FKG_NS + "localSupervisor")
+    implementingUnit = NamedNode(FKG_NS + "implementingUnit")
+    fundingLevel = NamedNode(FKG_NS + "fundingLevel")
+    payer = NamedNode(FKG_NS + "payer")
+    payee = NamedNode(FKG_NS + "payee")
+    passedThrough = NamedNode(FKG_NS + "passedThrough")
+    issueKind = NamedNode(FKG_NS + "issueKind")
+    expectedValue = NamedNode(FKG_NS + "expectedValue")
+    foundValue = NamedNode(FKG_NS + "foundValue")
+    tolerance = NamedNode(FKG_NS + "tolerance")
+    issueLocation = NamedNode(FKG_NS + "issueLocation")
+    hasIssue = NamedNode(FKG_NS + "hasIssue")
+
     # Store manifest (which named graph currently holds which report)
     currentGraph = NamedNode(FKG_NS + "currentGraph")
     sourcePath = NamedNode(FKG_NS + "sourcePath")
@@ -157,6 +187,19 @@ class CODE:
     @staticmethod
     def budget_phase(notation: str) -> NamedNode:
         return NamedNode(f"{CODE_NS}budget-phase/{notation}")
+
+    @staticmethod
+    def classification(scheme: str, code: str) -> NamedNode:
+        """Functional or economic classification concepts, e.g. functional/2101301."""
+        return NamedNode(f"{CODE_NS}{scheme}/{code}")
+
+    @staticmethod
+    def measure(notation: str) -> NamedNode:
+        return NamedNode(f"{CODE_NS}measure/{notation}")
+
+    @staticmethod
+    def fund_type(notation: str) -> NamedNode:
+        return NamedNode(f"{CODE_NS}fund-type/{notation}")
 
 
 ONTOLOGY_GRAPH = NamedNode(GRAPH_NS + "ontology")

@@ -1,0 +1,229 @@
+"""Fund-flow tracing: a networkx graph built from SPARQL results over the store.
+
+For a programme (matched by name), optionally in one region and year, the graph runs from the
+government levels that paid into it (中央/省/市/县财政), through the supervising departments the
+money passed (国家医疗保障局, 吕梁市医疗保障局 …), to the implementing department, the programme
+and the department's spending lines with a matching functional classification. Every edge keeps
+its amount per budget phase. The same graph renders as a text tree or as Sankey nodes and links.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import networkx as nx
+
+from kg.store import FundStore
+
+PHASE_ORDER = ("initial", "adjusted", "executed", "carried-over", "allocated")
+PHASE_LABEL = {
+    "initial": "年初预算",
+    "adjusted": "全年预算",
+    "executed": "执行数",
+    "carried-over": "上年结转",
+    "allocated": "下达",
+}
+LEVEL_LABEL = {"central": "中央", "province": "省", "prefecture": "市", "county": "县", "township": "乡"}
+LEVEL_ORDER = ("central", "province", "prefecture", "county", "township")
+
+# Words that vary between the names of one programme (城乡居民医疗救助资金 / 城乡医疗救助金).
+_NOISE = re.compile(r"居民|资金|补助|专项|项目|经费|[（(][^）)]*[）)]|金$")
+
+
+def programme_key(name: str) -> str:
+    return _NOISE.sub("", re.sub(r"\s+", "", name))
+
+
+def names_match(query: str, name: str) -> bool:
+    q, n = programme_key(query), programme_key(name)
+    return bool(q) and bool(n) and (q in n or n in q)
+
+
+_FLOWS = """
+SELECT ?flow ?programme ?pname ?level ?phase ?amount ?year ?payee ?payeeName ?via ?viaName
+       ?ls ?lsName ?cs ?csName ?file WHERE {
+  ?flow a fkg:FundFlow ; fkg:programme ?programme ; fkg:amount ?amount ;
+        fkg:budgetPhase/skos:notation ?phase ; fkg:fundingLevel/skos:notation ?level ;
+        fkg:statedIn/fkg:sourceFile/fkg:fileName ?file .
+  ?programme rdfs:label ?pname .
+  OPTIONAL { ?flow fkg:fiscalYear ?year }
+  OPTIONAL { ?flow fkg:payee ?payee . ?payee rdfs:label ?payeeName }
+  OPTIONAL { ?flow fkg:passedThrough ?via . ?via rdfs:label ?viaName }
+  OPTIONAL { ?programme fkg:localSupervisor ?ls . ?ls rdfs:label ?lsName }
+  OPTIONAL { ?programme fkg:centralSupervisor ?cs . ?cs rdfs:label ?csName }
+}"""
+
+_REGIONS = """
+SELECT ?org ?name ?level WHERE {
+  ?org fkg:region/skos:broader* ?r . ?r skos:prefLabel ?name ; fkg:governmentLevel/skos:notation ?level .
+}"""
+
+_SPENDING = """
+SELECT ?line ?org ?code ?name ?amount ?year WHERE {
+  ?line a fkg:BudgetLine ; obeu-dimension:organization ?org ; fkg:functionalClassification ?c ;
+        fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount .
+  ?c skos:notation ?code ; skos:prefLabel ?name . FILTER(lang(?name) = "zh" && strlen(?code) = 7)
+  OPTIONAL { ?line fkg:fiscalYear ?year }
+  FILTER NOT EXISTS { ?line fkg:isTotal true }
+}"""
+
+
+@dataclass
+class Trace:
+    graph: nx.DiGraph
+    programmes: list[str] = field(default_factory=list)
+
+    def roots(self) -> list[str]:
+        return sorted((n for n in self.graph if self.graph.in_degree(n) == 0), key=self._order)
+
+    def _order(self, node: str) -> tuple[int, str]:
+        level = self.graph.nodes[node].get("level")
+        return (LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 9, node)
+
+
+def _regions(store: FundStore) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in store.query(_REGIONS):
+        out[row["org"].value][row["level"].value] = row["name"].value
+    return out
+
+
+def trace(
+    store: FundStore,
+    programme: str,
+    *,
+    region: str | None = None,
+    year: str | None = None,
+    phase: str | None = None,
+) -> Trace:
+    """Build the flow graph of the programmes whose names match `programme`."""
+    regions = _regions(store)
+    g = nx.DiGraph()
+    matched: set[str] = set()
+    payees: dict[str, set[str]] = defaultdict(set)  # payee IRI -> programme node ids
+    for row in store.query(_FLOWS):
+        pname = row["pname"].value
+        if not names_match(programme, pname):
+            continue
+        row_year = row["year"].value if row["year"] else None
+        if year and row_year != year:
+            continue
+        if phase and row["phase"].value != phase:
+            continue
+        payee = row["payee"].value if row["payee"] else None
+        payee_regions = regions.get(payee or "", {})
+        if region and region not in payee_regions.values():
+            continue
+        matched.add(pname)
+        level = row["level"].value
+        amount = Decimal(row["amount"].value)
+        path = [_level_node(g, level, payee_regions)]
+        if level == "central" and row["cs"] is not None:
+            path.append(_org_node(g, row["cs"].value, row["csName"].value))
+        if row["via"] is not None:
+            path.append(_org_node(g, row["via"].value, row["viaName"].value))
+        elif level != "county" and row["ls"] is not None and row["ls"].value != payee:
+            path.append(_org_node(g, row["ls"].value, row["lsName"].value))
+        if payee:
+            path.append(_org_node(g, payee, row["payeeName"].value))
+        prog = f"programme:{row['programme'].value}"
+        g.add_node(prog, label=pname, kind="programme")
+        path.append(prog)
+        if payee:
+            payees[payee].add(prog)
+        for a, b in itertools.pairwise(path):
+            _add_amount(g, a, b, row["phase"].value, amount, row["file"].value)
+    _add_spending(store, g, payees, programme, year)
+    return Trace(g, sorted(matched))
+
+
+def _level_node(g: nx.DiGraph, level: str, payee_regions: dict[str, str]) -> str:
+    place = "" if level == "central" else payee_regions.get(level, LEVEL_LABEL.get(level, level))
+    label = f"{place or LEVEL_LABEL.get(level, level)}财政" if level != "central" else "中央财政"
+    node = f"level:{level}:{place}"
+    g.add_node(node, label=label, kind="level", level=level)
+    return node
+
+
+def _org_node(g: nx.DiGraph, iri: str, label: str) -> str:
+    node = f"org:{iri}"
+    g.add_node(node, label=label, kind="organisation", iri=iri)
+    return node
+
+
+def _add_amount(g: nx.DiGraph, a: str, b: str, phase: str, amount: Decimal, source: str) -> None:
+    if not g.has_edge(a, b):
+        g.add_edge(a, b, amounts=defaultdict(Decimal), sources=set())
+    g[a][b]["amounts"][phase] += amount
+    g[a][b]["sources"].add(source)
+
+
+def _add_spending(
+    store: FundStore, g: nx.DiGraph, payees: dict[str, set[str]], programme: str, year: str | None
+) -> None:
+    if not payees:
+        return
+    for row in store.query(_SPENDING):
+        org = row["org"].value
+        if org not in payees or not names_match(programme, row["name"].value):
+            continue
+        if year and row["year"] is not None and row["year"].value != year:
+            continue
+        node = f"line:{row['line'].value}"
+        g.add_node(node, label=f"{row['code'].value} {row['name'].value}", kind="spending")
+        for prog in payees[org]:
+            _add_amount(g, prog, node, "executed", Decimal(row["amount"].value), "")
+
+
+def yuan_to_text(value: Decimal) -> str:
+    wan = value / Decimal(10000)
+    return f"{wan.normalize():f}万元" if value % 100 == 0 else f"{value:f}元"
+
+
+def render_text(trace_: Trace, *, up: bool = False) -> str:
+    g = trace_.graph if not up else trace_.graph.reverse(copy=True)
+    roots = (
+        trace_.roots()
+        if not up
+        else sorted(n for n in g if g.in_degree(n) == 0)
+    )
+    lines: list[str] = []
+
+    def amounts(a: str, b: str) -> str:
+        data = trace_.graph[b][a] if up else trace_.graph[a][b]
+        return "  ".join(
+            f"{PHASE_LABEL.get(p, p)} {yuan_to_text(data['amounts'][p])}" for p in PHASE_ORDER if p in data["amounts"]
+        )
+
+    def walk(node: str, depth: int, seen: set[str]) -> None:
+        for child in sorted(g.successors(node), key=lambda n: g.nodes[n].get("label", n)):
+            lines.append(f"{'    ' * depth}└─ {g.nodes[child]['label']}  [{amounts(node, child)}]")
+            if child not in seen:
+                walk(child, depth + 1, seen | {child})
+
+    for root in roots:
+        lines.append(g.nodes[root]["label"])
+        walk(root, 1, {root})
+    return "\n".join(lines)
+
+
+def to_sankey(trace_: Trace) -> dict:
+    """Nodes and links, one link per edge and phase, amounts in yuan (strings, exact)."""
+    index = {node: i for i, node in enumerate(trace_.graph.nodes)}
+    nodes = [
+        {"id": node, "index": i, "label": data.get("label", node), "kind": data.get("kind"),
+         "level": data.get("level")}
+        for node, i in index.items()
+        for data in [trace_.graph.nodes[node]]
+    ]
+    links = [
+        {"source": index[a], "target": index[b], "phase": p, "amount_yuan": format(v, "f"),
+         "sources": sorted(data["sources"] - {""})}
+        for a, b, data in trace_.graph.edges(data=True)
+        for p, v in data["amounts"].items()
+    ]
+    return {"programmes": trace_.programmes, "nodes": nodes, "links": links}
