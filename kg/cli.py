@@ -316,7 +316,7 @@ def trace(
         err.print(f"[yellow]no fund flows for a programme matching {programme!r}[/yellow]")
         raise typer.Exit(1)
     console.print(f"[bold]{' / '.join(result.programmes)}[/bold]")
-    console.print(render_text(result, up=up), highlight=False)
+    console.print(render_text(result, up=up), highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -65,7 +65,11 @@ SELECT ?org ?name ?level WHERE {
 _SPENDING = """
 SELECT ?line ?org ?code ?name ?amount ?year WHERE {
   ?line a fkg:BudgetLine ; obeu-dimension:organization ?org ; fkg:functionalClassification ?c ;
-        fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount .
+        fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount ;
+        qb:dataSet/fkg:tableKind ?kind .
+  # Spending is read from the 支出决算表, or from prose 支出决算 lines where a report has no table.
+  FILTER(?kind = "expenditure-final-accounts" || (?kind = "prose" && NOT EXISTS {
+    ?other qb:dataSet/fkg:tableKind "expenditure-final-accounts" ; obeu-dimension:organization ?org }))
   ?c skos:notation ?code ; skos:prefLabel ?name . FILTER(lang(?name) = "zh" && strlen(?code) = 7)
   OPTIONAL { ?line fkg:fiscalYear ?year }
   FILTER NOT EXISTS { ?line fkg:isTotal true }
@@ -199,15 +203,20 @@ def render_text(trace_: Trace, *, up: bool = False) -> str:
             f"{PHASE_LABEL.get(p, p)} {yuan_to_text(data['amounts'][p])}" for p in PHASE_ORDER if p in data["amounts"]
         )
 
-    def walk(node: str, depth: int, seen: set[str]) -> None:
+    shown: set[str] = set()  # a node whose subtree was printed once is not expanded again
+
+    def walk(node: str, depth: int) -> None:
         for child in sorted(g.successors(node), key=lambda n: g.nodes[n].get("label", n)):
-            lines.append(f"{'    ' * depth}└─ {g.nodes[child]['label']}  [{amounts(node, child)}]")
-            if child not in seen:
-                walk(child, depth + 1, seen | {child})
+            expanded = child in shown and g.out_degree(child) > 0
+            more = "  (continues as above)" if expanded else ""
+            lines.append(f"{'    ' * depth}└─ {g.nodes[child]['label']}  [{amounts(node, child)}]{more}")
+            if not expanded:
+                shown.add(child)
+                walk(child, depth + 1)
 
     for root in roots:
         lines.append(g.nodes[root]["label"])
-        walk(root, 1, {root})
+        walk(root, 1)
     return "\n".join(lines)
 
 

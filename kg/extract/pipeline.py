@@ -8,7 +8,10 @@ from kg.extract.amounts import find_amounts
 from kg.extract.docnumbers import find_citations
 from kg.extract.metadata import extract_metadata, find_subordinate_units
 from kg.extract.orgs import find_organisations
+from kg.extract.programmes import find_programmes
+from kg.extract.reconcile import reconcile
 from kg.extract.records import Organisation, ReportRecords
+from kg.extract.tables import find_budget_lines
 
 EXTRACTOR_VERSION = __version__
 
@@ -30,11 +33,18 @@ def extract_report(doc: Document) -> ReportRecords:
         for o in _first_mentions(find_organisations(doc, metadata.publisher.region if metadata.publisher else None))
         if o.name not in subordinate_names and o.name != publisher_name
     ]
+    amounts = find_amounts(doc)
+    budget_lines = find_budget_lines(doc, amounts)
+    programmes, funding_sources, funding_issues = find_programmes(doc, metadata.publisher, amounts)
     return ReportRecords(
         document=doc,
         metadata=metadata,
         organisations=[*subordinates, *mentioned],
         citations=find_citations(doc),
-        amounts=find_amounts(doc),
+        amounts=amounts,
+        budget_lines=budget_lines,
+        programmes=programmes,
+        funding_sources=funding_sources,
+        issues=[*reconcile(budget_lines), *funding_issues],
         extractor_version=EXTRACTOR_VERSION,
     )

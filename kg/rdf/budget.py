@@ -37,10 +37,14 @@ class BudgetMapper:
         self.year = Literal(str(meta.fiscal_year), datatype=XSD.gYear) if meta.fiscal_year else None
         self.publisher = mapper.publisher_node
         self.programmes: dict[str, NamedNode] = {}
+        self._datasets: set[str] = set()
 
     def dataset(self, line: BudgetLine) -> NamedNode:
         table = line.amount.evidence.cell.table if line.amount.evidence.cell else "prose"
         node = iris.item_iri("dataset", self.m.key, line.table_kind, table)
+        if node.value in self._datasets:
+            return node
+        self._datasets.add(node.value)
         m = self.m
         m.add(node, RDF.type, QB.DataSet)
         m.add(node, RDF.type, FKG.BudgetTable)
@@ -68,7 +72,6 @@ class BudgetMapper:
                 (FKG.originalText, Literal(line.amount.text)),
                 (FKG.originalUnit, Literal(line.amount.unit, language="zh")),
                 (FKG.rowLabel, Literal(line.row_label, language="zh") if line.row_label else None),
-                (RDFS.label, Literal(f"{line.row_label} · {line.measure_label}", language="zh")),
                 (FKG.fundType, CODE.fund_type(line.fund_type) if line.fund_type else None),
                 (FKG.isTotal, TRUE if line.is_total else None),
                 (FKG.programme, programme),
@@ -111,7 +114,9 @@ class BudgetMapper:
         programme = self.programmes.get(source.programme)
         if source.is_total or not source.levels:
             # A programme total is a budget line of the programme, not a flow from anywhere.
-            line = BudgetLine("programme-funding", source.label, "total", source.label, source.phase, source.amount)
+            line = BudgetLine(
+                "programme-funding", source.label, "total", source.label, source.phase, source.amount, is_total=True
+            )
             self.budget_line(line, programme)
             return
         ev = source.amount.evidence

@@ -1,0 +1,927 @@
+"""Programmes (项目) and where their money came from, by government level and budget phase.
+
+`find_programmes(doc, publisher)` reads performance forms (tables) and prose statements.
+
+Forms — 转移支付绩效目标自评表/申报表, 二级项目/部门整体绩效自评表, 重点(项目)绩效目标自评表 and
+the like. Their rows are read as one stream in document order, because readers split one form over
+several tables (labels in one, money in the next) and merge several forms into one table.
+- A form title (a short paragraph, or a one-cell row, ending in 自评表/申报表/目标表/评价表) starts
+  a form and gives the programme kind: 转移支付 transfer, 部门整体/整体支出 department-overall,
+  二级项目 second-level, 一级项目 first-level, 重点/专项/特定 special. A prose sentence ends a form.
+- Labelled cells, each followed by its value in the next non-empty cell: 项目名称 /
+  转移支付(项目)名称 / 重点(项目)名称, 项目编码, 中央主管部门, 地方主管部门 / (项目)主管部门,
+  实施单位 / 资金使用单位. A value such as `236-医保局` is a department code and short name: it is
+  the publisher when the name fits the publisher, never an organisation called "236-医保局".
+- Money columns are found by header text, never by position: 年初预算 INITIAL; 全年预算数,
+  全年（调整）预算数, 预算数 ADJUSTED; 执行(数), 决算, 支出 EXECUTED; 上年结转/结余 CARRIED_OVER;
+  下达, 到位, 拨付 ALLOCATED. Rates, weights, scores and targets (执行率, B/A, 分值, 得分, 指标) are not
+  money. When a row's numbers do not stand under header cells (PDF text shifts cells), the non-empty
+  cells of header and row are paired in order instead.
+- Row labels: 年度资金总额 / 年度总金额 / 资金总额 / 合计 give the total (levels (), is_total True);
+  中央 / 省级 / 市级 / 县(区) / 乡镇 (财政资金) give one level each. Fund-type rows (其中:财政拨款,
+  当年财政拨款, 一般公共预算, 上年结转资金) say what kind of money, not which level: they are skipped,
+  so that every non-total FundingSource names a level. 地方资金 is every level below the centre
+  down to the publisher's (province, city, county for 柳林县; province, county under a 直辖市).
+  其他资金 (own, social money) has no government level: it is not recorded but counts in the sum
+  check. Any other label ends the money rows.
+- Unit: (万元) in the header row, else 单位：万元/元 written between the form's start and its header,
+  else 元.
+- Check: in each phase where a level row has an amount, the level and 其他 rows must sum to the
+  total within 0.01 of the table's unit (empty cells count 0: the form lists every source), else a
+  ConsistencyIssue "funding-sources" with the total and part cells as evidence.
+
+Prose — only where a programme is known, so that the many other amounts of a report stay out:
+- A programme is named by a 项目名称 heading (its name on the next line) or 项目名称：X, by
+  申报X项目 (both hold to the next top-level section, report title or 附件), by 项目：X。 (that
+  paragraph only), or inside the funding phrase itself: [body 下达 我县] [year] NAME + levels +
+  直补/补助/直达 + 资金 (…医疗救助中央省补助资金1042.26万 → 医疗救助补助资金, levels 中央+省).
+- An amount is read when its clause (back to the previous amount or ，、；（) starts with a level
+  phrase (中央财政补助, 省财政补助, 中央省补助资金) or holds a phase word. Without a level the clause
+  must say nothing but phase words and fillers (项目资金预算, 本年收入, 实际完成): the amount is then
+  the programme total, while 一站式救助支出 (a part of the spending) is not read. 由县级财政全额拨款
+  declares the programme's only level, which then applies to its amounts without a level of their
+  own. Prose sums are not checked: a 其中 list in prose may name only some sources.
+- Phase words, first match wins: 上年结余/上年结转/结转结余 CARRIED_OVER; 年初预算 INITIAL;
+  实际完成/执行/支出/决算/使用 EXECUTED; 预算/收入 ADJUSTED (a year's income — 本年收入 — and a bare
+  预算 are the full-year budget received); 下达/下拨/拨付/分配/到位 ALLOCATED. A clause with a level
+  and no phase word inherits the phase of the amount before it in the sentence (本年收入…，其中中央
+  财政补助749万元); failing that, a transfer (补助/直补/直达 资金) stated without a verb is ALLOCATED:
+  its amount is what the higher level granted.
+- 市医保局下达… gives `via`: the body, qualified with the publisher's region (重庆市医疗保障局).
+- Level words follow the publisher's region: 市 is the nearest 市 above county level, so it is a
+  PROVINCE under a 直辖市 (奉节县 → 重庆市) and a PREFECTURE elsewhere; 县/区 are COUNTY.
+
+Programmes are merged within a report by code, else by a name key without spaces, brackets and
+trailing 资金/补助/项目/经费 (城乡居民医疗救助 in prose = 城乡居民医疗救助资金 in the form); forms are
+read first, so their names win. A prose source equal to a form source (same programme, levels,
+phase, amount) is dropped; a different amount is kept and reported as "prose-vs-table".
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kg.document import Block, BlockKind, Cell, Document, Row
+from kg.extract import orgs
+from kg.extract.amounts import find_amounts, parse_amount
+from kg.extract.records import (
+    Amount,
+    BudgetPhase,
+    CellRef,
+    ConsistencyIssue,
+    Evidence,
+    FundingSource,
+    GovLevel,
+    Organisation,
+    Programme,
+    Region,
+)
+
+_HAN = r"\u4e00-\u9fff"
+_SPACE = re.compile(r"\s+")
+
+# -- shared vocabulary ---------------------------------------------------------------------------
+
+_LEVEL_WORD = r"(?:中央|省|市|县|区|乡镇|乡|镇)(?:级|[(（][区县市][)）])?"
+_LEVEL_SEQ = rf"{_LEVEL_WORD}(?:[、和与及]?{_LEVEL_WORD})*"
+_LEVEL_ATOM = re.compile(r"中央|省|市|县|区|乡镇|乡|镇")
+_FUNDING_NOUN = r"财政|补助|直补|直达|配套|专项|资金|转移支付|拨款"
+_UNIT_IN_CELL = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
+_UNIT_CAPTION = re.compile(r"单位\s*[:：]\s*(万元|元|亿元)")
+
+_KINDS = (
+    ("transfer", re.compile("转移支付")),
+    ("department-overall", re.compile("部门整体|整体支出|单位整体")),
+    ("second-level", re.compile("二级项目")),
+    ("first-level", re.compile("一级项目")),
+    ("special", re.compile("重点|专项|特定")),
+)
+
+
+def _squash(text: str) -> str:
+    """Text without spaces: PDF exports put spaces inside names and codes (医保局整体 自评)."""
+    return _SPACE.sub("", text)
+
+
+def _kind_of(title: str) -> str | None:
+    return next((kind for kind, pattern in _KINDS if pattern.search(title)), None)
+
+
+def _level_of(word: str, region: Region | None) -> GovLevel:
+    """The level a level word names, seen from the publisher's region."""
+    word = re.sub(r"级|[(（].*", "", word)
+    if word == "中央":
+        return GovLevel.CENTRAL
+    if word == "省":
+        return GovLevel.PROVINCE
+    if word in ("乡", "镇", "乡镇"):
+        return GovLevel.TOWNSHIP
+    if word == "市":
+        # The 市 above a county: a 直辖市 is provincial; a 县级市 publisher does not count.
+        for node in reversed(region.chain() if region else []):
+            if node.level is not GovLevel.COUNTY and node.name.endswith("市"):
+                return node.level
+        return GovLevel.PREFECTURE
+    return GovLevel.COUNTY
+
+
+def _levels_of(sequence: str, region: Region | None) -> tuple[GovLevel, ...]:
+    levels: list[GovLevel] = []
+    for m in _LEVEL_ATOM.finditer(sequence):
+        level = _level_of(m.group(), region)
+        if level not in levels:
+            levels.append(level)
+    return tuple(levels)
+
+
+_KEY_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_KEY_SUFFIX = re.compile(r"(?:资金|补助|专项|项目|经费|(?<=助)金)$")
+
+
+def programme_key(name: str) -> str:
+    """What two names of one programme in one report share: 城乡居民医疗救助(资金)."""
+    key = _KEY_BRACKETS.sub("", _squash(name))
+    while True:
+        shorter = _KEY_SUFFIX.sub("", key)
+        if shorter == key or not shorter:
+            return key
+        key = shorter
+
+
+# -- programmes being read -------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    name: str
+    evidence: Evidence
+    code: str | None = None
+    kind: str | None = None
+    central_supervisor: Organisation | None = None
+    local_supervisor: Organisation | None = None
+    implementing_unit: Organisation | None = None
+
+    def absorb(self, other: _Draft) -> None:
+        """Fill what this draft lacks from another reading of the same programme."""
+        for name in ("code", "kind", "central_supervisor", "local_supervisor", "implementing_unit"):
+            if getattr(self, name) is None:
+                setattr(self, name, getattr(other, name))
+
+    def programme(self) -> Programme:
+        return Programme(
+            self.name,
+            self.evidence,
+            self.code,
+            self.kind,
+            self.central_supervisor,
+            self.local_supervisor,
+            self.implementing_unit,
+        )
+
+
+class _Registry:
+    """Programmes of one report, merged by code or name key; sources point at drafts until the end."""
+
+    def __init__(self) -> None:
+        self.drafts: list[_Draft] = []
+        self._merged: dict[int, _Draft] = {}
+
+    def add(self, draft: _Draft) -> _Draft:
+        for known in self.drafts:
+            same = draft.code == known.code if draft.code and known.code else None
+            if same is None:
+                same = programme_key(draft.name) == programme_key(known.name)
+            if same:
+                known.absorb(draft)
+                self._merged[id(draft)] = known
+                return known
+        self.drafts.append(draft)
+        self._merged[id(draft)] = draft
+        return draft
+
+    def final(self, draft: _Draft) -> _Draft:
+        return self._merged.get(id(draft), draft)
+
+
+@dataclass
+class _Source:
+    """A FundingSource before its programme's final name is known."""
+
+    draft: _Draft
+    levels: tuple[GovLevel, ...]
+    phase: BudgetPhase
+    amount: Amount
+    label: str
+    via: Organisation | None = None
+    is_total: bool = False
+    from_table: bool = True
+
+    def key(self, registry: _Registry) -> tuple[int, tuple[GovLevel, ...], BudgetPhase, bool]:
+        return id(registry.final(self.draft)), self.levels, self.phase, self.is_total
+
+    def record(self, registry: _Registry) -> FundingSource:
+        name = registry.final(self.draft).name
+        return FundingSource(name, self.levels, self.phase, self.amount, self.label, self.via, self.is_total)
+
+
+@dataclass
+class _Context:
+    doc: Document
+    publisher: Organisation | None
+    registry: _Registry = field(default_factory=_Registry)
+    sources: list[_Source] = field(default_factory=list)
+    issues: list[ConsistencyIssue] = field(default_factory=list)
+
+    @property
+    def region(self) -> Region | None:
+        return self.publisher.region if self.publisher else None
+
+
+# -- forms: labels and organisations --------------------------------------------------------------
+
+_FORM_TITLE = re.compile(r"(?:自评表|申报表|目标表|评价表)(?:[(（]\d{4}年度?[)）])?$")
+_NAME_LABEL = re.compile(r"^(?:转移支付|重点|专项)?[(（]?项目[)）]?名称$")
+_CODE_LABEL = re.compile(r"^项目(?:编码|代码|编号)$")
+_CENTRAL_LABEL = re.compile(r"^中央主管部门$")
+_LOCAL_LABEL = re.compile(r"^(?:地方|项目|省级|市级|县级)?主管(?:部门|单位)$")
+_UNIT_LABEL = re.compile(r"^(?:项目)?(?:实施单位|资金使用单位|执行单位)(?:名称)?$")
+_LABELS = (_NAME_LABEL, _CODE_LABEL, _CENTRAL_LABEL, _LOCAL_LABEL, _UNIT_LABEL)
+_LABEL_HINT = re.compile(r"名\s*称|编\s*码|代\s*码|编\s*号|主\s*管|单\s*位")  # cheap test before the patterns
+_CODE = re.compile(r"^[0-9A-Za-z]{6,}$")
+_DEPT_CODE = re.compile(r"^\d+\s*[-－—]\s*(?P<name>.+)$")
+_NO_VALUE = frozenset({"无", "/", "-", "—", "／"})
+_COLUMN_WORD = re.compile(r"^\s*(?:金\s*额|合\s*计|小\s*计|备\s*注|说\s*明|数\s*量|单\s*位)|金额\s*$")
+
+
+def _label_text(text: str) -> str:
+    return _squash(text).rstrip(":：")
+
+
+def _is_label(text: str) -> bool:
+    squashed = _squash(text)
+    return squashed.endswith((":", "：")) or any(p.match(squashed) for p in _LABELS)
+
+
+def _value_after(cells: tuple[Cell, ...], i: int) -> tuple[int, Cell] | None:
+    """The next non-empty cell after a label, unless it is another label or a column header.
+
+    In a list table (科目编码 | 项目名称 | 年初预算数 …) 项目名称 heads a column: no value there.
+    """
+    for j in range(i + 1, len(cells)):
+        text = cells[j].text
+        if text.strip():
+            header = _is_label(text) or _is_money_header(text) or _COLUMN_WORD.search(text)
+            return None if header else (j, cells[j])
+    return None
+
+
+def _cell_evidence(doc: Document, table: int, row: int, col: int, cell: Cell) -> Evidence:
+    return Evidence.of(doc, cell.start, cell.end, cell=CellRef(table, row, col))
+
+
+def _organisation(ctx: _Context, text: str, evidence: Evidence, role: str) -> Organisation | None:
+    squashed = _squash(text)
+    if len(squashed) < 2 or squashed in _NO_VALUE:
+        return None
+    coded = _DEPT_CODE.match(squashed)
+    if coded:
+        return _coded_department(ctx, coded.group("name"), evidence, role)
+    name, region, level = orgs.describe(text, ctx.region)
+    return Organisation(name, evidence, region, level, role)
+
+
+def _coded_department(ctx: _Context, short: str, evidence: Evidence, role: str) -> Organisation | None:
+    """`236-医保局`: a department of the publisher's government by code and short name."""
+    for abbreviation, full in orgs.ABBREVIATIONS.items():
+        if short.endswith(abbreviation):
+            short = short[: -len(abbreviation)] + full
+    publisher = ctx.publisher
+    if publisher is None:
+        return None  # a bare 医疗保障局 would name no body at all
+    if publisher.name.endswith(short):
+        return Organisation(publisher.name, evidence, publisher.region, publisher.level, role)
+    region = publisher.region
+    if region is None or region.name not in publisher.name:
+        return None
+    prefix = publisher.name[: publisher.name.index(region.name) + len(region.name)]
+    name, found, level = orgs.describe(prefix + short, region)
+    return Organisation(name, evidence, found, level, role)
+
+
+# -- forms: money rows ----------------------------------------------------------------------------
+
+_HEADER_PHASES = (
+    (BudgetPhase.CARRIED_OVER, re.compile(r"上年(?:度)?结[转余]|年初结[转余]|以前年度结[转余]")),
+    (BudgetPhase.INITIAL, re.compile(r"年初(?:预算|计划)")),
+    (BudgetPhase.EXECUTED, re.compile(r"执行|决算|支出|实际使用|使用金额")),
+    (BudgetPhase.ALLOCATED, re.compile(r"下达|到位|拨付")),
+    (BudgetPhase.ADJUSTED, re.compile(r"调整|预算数|预算金额|全年预算|预算$")),
+)
+_MONEY_WORD = re.compile(r"资金|金额|万元|元")
+_HEADER_HINT = re.compile(r"预\s*算|执\s*行|决\s*算|支\s*出|结\s*[转余]|下\s*达|到\s*位|拨\s*付|调\s*整")
+_NOT_MONEY = re.compile(r"率|/|分值|得分|权重|指标|目标|情况|比例|%|说明")
+_ROW_PREFIX = re.compile(r"^(?:其中|含)[:：]?")
+_TOTAL_ROW = re.compile(r"^(?:年度)?(?:项目)?(?:资金)?(?:总额|总金额|总计|合计)$")
+_LEVEL_ROW = re.compile(rf"^(?P<lv>{_LEVEL_WORD})(?:财政)?(?:补助|专项|转移支付|配套)?(?:资金|拨款|补助)?$")
+_LOCAL_ROW = re.compile(r"^地方(?:财政)?(?:资金|配套资金)$")
+_PART_ROW = re.compile(r"^(?:其他|自筹|社会)(?:财政)?资金$")
+_FUND_ROW = re.compile(
+    r"^(?:(?:当年|本年)?财政拨款|一般公共预算|政府性基金|国有资本|社会保险基金|上年结[转余]|财政专户)"
+)
+
+
+def _is_money_header(text: str) -> bool:
+    """年初预算数, 全年执行数 (B): a phase header, not a name that holds a phase word (…提前下达)."""
+    squashed = _KEY_BRACKETS.sub("", _squash(text))
+    return squashed.endswith(("数", "额")) and _header_phase(text) is not None
+
+
+def _header_phase(text: str) -> BudgetPhase | None:
+    if len(text) > 30 or not _HEADER_HINT.search(text) or _NOT_MONEY.search(text):
+        return None
+    squashed = _squash(_UNIT_IN_CELL.sub("", text))
+    return next((phase for phase, pattern in _HEADER_PHASES if pattern.search(squashed)), None)
+
+
+@dataclass
+class _Header:
+    table: int
+    columns: dict[int, BudgetPhase]  # cell index → phase
+    filled: list[int]  # indexes of the non-empty header cells from the first money column on
+    unit: str
+    text: dict[BudgetPhase, str]  # the header text of each phase, for issue descriptions
+
+
+@dataclass
+class _MoneyRow:
+    role: str  # total | level | part
+    label: str
+    levels: tuple[GovLevel, ...]
+    amounts: dict[BudgetPhase, Amount]
+
+
+def _row_label(cells: tuple[Cell, ...], first_money: int) -> tuple[int, str] | None:
+    for i, cell in enumerate(cells):
+        if cell.text.strip():
+            return (i, cell.text) if i < first_money else None
+    return None
+
+
+def _local_levels(region: Region | None) -> tuple[GovLevel, ...]:
+    """地方: the levels from the province down to the publisher's region."""
+    if region is None:
+        return GovLevel.PROVINCE, GovLevel.PREFECTURE, GovLevel.COUNTY
+    return tuple(node.level for node in region.chain())
+
+
+def _row_role(label: str, region: Region | None) -> tuple[str, tuple[GovLevel, ...]] | None:
+    """total / level / part / fund, or None for a row that is no funding row at all."""
+    text = _ROW_PREFIX.sub("", _label_text(label))
+    if _TOTAL_ROW.match(text):
+        return "total", ()
+    m = _LEVEL_ROW.match(text)
+    if m:
+        return "level", _levels_of(m.group("lv"), region)
+    if _LOCAL_ROW.match(text):
+        return "level", _local_levels(region)
+    if _PART_ROW.match(text):
+        return "part", ()
+    if _FUND_ROW.match(text):
+        return "fund", ()
+    return None
+
+
+def _money_cells(cells: tuple[Cell, ...], label_col: int, header: _Header) -> dict[BudgetPhase, int]:
+    """The cell index holding each phase's amount in a data row."""
+    after = [i for i in range(label_col + 1, len(cells)) if cells[i].text.strip()]
+    header_cols = set(header.filled)
+    if all(i in header_cols for i in after):
+        return {phase: i for i, phase in header.columns.items() if i < len(cells)}
+    # Shifted cells: pair the non-empty cells of the row and the header in order.
+    return {header.columns[h]: i for h, i in zip(header.filled, after, strict=False) if h in header.columns}
+
+
+# -- forms: the row stream ------------------------------------------------------------------------
+
+
+@dataclass
+class _Form:
+    start: int  # where the form begins, for the unit caption
+    kind: str | None = None
+    draft: _Draft | None = None
+    header: _Header | None = None
+    rows: list[_MoneyRow] = field(default_factory=list)
+
+
+class _FormReader:
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.form: _Form | None = None
+        self.caption_start: int | None = None  # start of the short lines just before a table
+
+    # events ---------------------------------------------------------------------------------
+
+    def text_block(self, block: Block) -> None:
+        text = self.ctx.doc.text[block.start : block.end].strip()
+        squashed = _squash(text)
+        if len(squashed) <= 60 and _FORM_TITLE.search(squashed):
+            self.close()
+            self.form = _Form(block.start, _kind_of(squashed))
+            self.caption_start = None
+        elif "。" in text or len(squashed) > 60:
+            self.close()
+            self.caption_start = None
+        elif self.caption_start is None:
+            self.caption_start = block.start
+
+    def row(self, table: int, index: int, row: Row) -> None:
+        filled = [c for c in row.cells if c.text.strip()]
+        if not filled:
+            return
+        if len(filled) == 1 and _FORM_TITLE.search(_squash(filled[0].text)):
+            self.close()
+            self.form = _Form(row.start, _kind_of(_squash(filled[0].text)))
+            return
+        if self.form is None:
+            self.form = _Form(self.caption_start if self.caption_start is not None else row.start)
+        self.caption_start = None
+        if self._labels(table, index, row):
+            return
+        if self._header(table, row):
+            return
+        self._money_row(table, index, row)
+
+    def close(self) -> None:
+        if self.form is None:
+            return
+        self._check()
+        if self.form.draft is not None:
+            self.ctx.registry.add(self.form.draft)
+        self.form = None
+
+    # rows -----------------------------------------------------------------------------------
+
+    def _labels(self, table: int, index: int, row: Row) -> bool:
+        """Read label/value pairs; True when the row held any programme label."""
+        form, doc, found = self.form, self.ctx.doc, False
+        assert form is not None
+        cells = row.cells
+        for i, cell in enumerate(cells):
+            if len(cell.text) > 24 or not _LABEL_HINT.search(cell.text):
+                continue
+            label = _label_text(cell.text)
+            pattern = next((p for p in _LABELS if p.match(label)), None)
+            if pattern is None:
+                continue
+            found = True
+            value = _value_after(cells, i)
+            if value is None:
+                continue
+            col, vcell = value
+            evidence = _cell_evidence(doc, table, index, col, vcell)
+            if pattern is _NAME_LABEL:
+                self._start_programme(_squash(vcell.text), evidence, label)
+            elif form.draft is None:
+                continue
+            elif pattern is _CODE_LABEL:
+                code = _squash(vcell.text)
+                form.draft.code = code if _CODE.match(code) else form.draft.code
+            elif pattern is _CENTRAL_LABEL:
+                form.draft.central_supervisor = _organisation(self.ctx, vcell.text, evidence, "supervising")
+            elif pattern is _LOCAL_LABEL:
+                form.draft.local_supervisor = _organisation(self.ctx, vcell.text, evidence, "supervising")
+            else:
+                form.draft.implementing_unit = _organisation(self.ctx, vcell.text, evidence, "mentioned")
+        return found
+
+    def _start_programme(self, name: str, evidence: Evidence, label: str) -> None:
+        form = self.form
+        assert form is not None
+        if form.draft is not None:  # a second name in one form: a new form without a title row
+            kind = form.kind
+            self.close()
+            form = self.form = _Form(evidence.start, kind)
+        kind = form.kind or ("transfer" if "转移支付" in label else None)
+        form.draft = _Draft(name, evidence, kind=kind)
+
+    def _header(self, table: int, row: Row) -> bool:
+        form = self.form
+        assert form is not None
+        if form.draft is None:
+            return False
+        columns = {i: p for i, c in enumerate(row.cells) if (p := _header_phase(c.text)) is not None}
+        if not columns or any(parse_amount(c.text) is not None for c in row.cells):
+            return False
+        # One phase word alone (按时下达资金 in an indicator row) is no header unless money is named.
+        if len(columns) < 2 and not any(_MONEY_WORD.search(c.text) for c in row.cells[: min(columns)]):
+            return False
+        self._check()
+        first = min(columns)
+        filled = [i for i in range(first, len(row.cells)) if row.cells[i].text.strip()]
+        form.header = _Header(
+            table,
+            columns,
+            filled,
+            self._unit(row),
+            {p: _squash(row.cells[i].text) for i, p in columns.items()},
+        )
+        return True
+
+    def _unit(self, row: Row) -> str:
+        for cell in row.cells:
+            m = _UNIT_IN_CELL.search(cell.text)
+            if m:
+                return m.group(1) or m.group(2)
+        assert self.form is not None
+        found = _UNIT_CAPTION.findall(self.ctx.doc.text, self.form.start, row.start)
+        return found[-1] if found else "元"
+
+    def _money_row(self, table: int, index: int, row: Row) -> None:
+        form, ctx = self.form, self.ctx
+        assert form is not None
+        header = form.header
+        if header is None or form.draft is None:
+            return
+        labelled = _row_label(row.cells, min(header.columns))
+        role = _row_role(labelled[1], ctx.region) if labelled else None
+        if labelled is None or role is None:
+            self._check()
+            form.header = None
+            return
+        if role[0] == "fund":
+            return
+        label_col, label = labelled
+        label = _squash(label).rstrip(":：")
+        amounts: dict[BudgetPhase, Amount] = {}
+        for phase, col in _money_cells(row.cells, label_col, header).items():
+            cell = row.cells[col]
+            parsed = parse_amount(cell.text, header.unit)
+            if parsed is None:
+                continue
+            evidence = _cell_evidence(ctx.doc, table, index, col, cell)
+            amounts[phase] = Amount(parsed[0], cell.text, parsed[1], evidence, label)
+        kind, levels = role
+        form.rows.append(_MoneyRow(kind, label, levels, amounts))
+        if kind == "part":
+            return
+        for phase, amount in amounts.items():
+            ctx.sources.append(_Source(form.draft, levels, phase, amount, label, is_total=kind == "total"))
+
+    # the sum check --------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        form = self.form
+        if form is None or form.draft is None or form.header is None or not form.rows:
+            if form is not None:
+                form.rows = []
+            return
+        header, rows = form.header, form.rows
+        form.rows = []
+        total = next((r for r in rows if r.role == "total"), None)
+        parts = [r for r in rows if r.role in ("level", "part")]
+        if total is None:
+            return
+        multiplier = parse_amount("1", header.unit)
+        tolerance = Decimal("0.01") * (multiplier[0] if multiplier else 1)
+        for phase, expected in total.amounts.items():
+            if not any(phase in r.amounts for r in parts if r.role == "level"):
+                continue
+            present = [r.amounts[phase] for r in parts if phase in r.amounts]
+            found = sum((a.yuan for a in present), Decimal(0))
+            if abs(found - expected.yuan) <= tolerance:
+                continue
+            summed = "+".join(a.text for a in present)
+            self.ctx.issues.append(
+                ConsistencyIssue(
+                    "funding-sources",
+                    f"{form.draft.name}：{header.text.get(phase, phase.value)} 各来源之和 {summed} "
+                    f"与{total.label} {expected.text} 不符（{header.unit}）",
+                    expected.yuan,
+                    found,
+                    tolerance,
+                    (expected.evidence, *(a.evidence for a in present)),
+                )
+            )
+
+
+def _read_forms(ctx: _Context) -> None:
+    reader = _FormReader(ctx)
+    doc = ctx.doc
+    for block in doc.blocks:
+        if block.kind is BlockKind.TABLE and block.table is not None:
+            table = doc.tables[block.table]
+            for i, row in enumerate(table.rows):
+                reader.row(table.index, i, row)
+        else:
+            reader.text_block(block)
+    reader.close()
+
+
+# -- prose ----------------------------------------------------------------------------------------
+
+_TOP_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十\d]+\s*部分|附件|附表)")
+_REPORT_TITLE = re.compile(r"(?:报告|自评表|申报表|目标表|评价表)$")
+_NAME_HEADING = re.compile(
+    r"^[（(]?[一二三四五六七八九十\d]*[)）]?\s*[、.．]?\s*(?:转移支付\s*[(（]?\s*)?项目\s*[)）]?\s*名称\s*[:：]?$"
+)
+_INLINE_NAME = re.compile(r"项目名称\s*[:：]\s*(?P<name>[^，,。；;：:\t\n]{2,40})")
+_SHORT_NAME = re.compile(rf"项目\s*[:：]\s*(?P<name>[{_HAN}（）()·]{{2,30}})[。；;]")
+_APPLIED = re.compile(rf"申报了?(?P<name>[{_HAN}]{{2,20}}?)项目")
+_FULLY_FUNDED = re.compile(rf"由(?P<lv>{_LEVEL_SEQ})(?:财政)?全额(?:拨款|保障|承担|负担|安排)")
+
+_SENTENCE_END = "。！？；;!?\n"
+_CLAUSE_STOP = "，,、；;（(\n\t"
+_VIA = re.compile(
+    rf"^(?:\d{{4}}\s*年度?)?(?P<body>[{_HAN}]{{3,20}}?(?:局|中心|厅|委员会|政府|办公室))"
+    r"(?P<verb>下达|下拨|拨付|分配|转拨)"
+)
+_RECIPIENT = re.compile(r"^(?:给|到|至)?(?:我县|我区|我市|我局|我单位|我中心|本县|本区|本单位|本局)")
+_YEAR = re.compile(r"\d{4}\s*年度?")
+_LEADING = re.compile(r"^(?:其中|共计|合计|另有|另)[:：]?")
+_VERB = re.compile(r"^(?:共|累计|实际)?(?:收到|获得|争取到?|到位|下达|下拨|拨付|拨入|安排|落实)(?:了)?")
+_PREAMBLE = (_RECIPIENT, _LEADING, _VERB, re.compile(r"^\d{4}\s*年度?[，,]?"))
+# What a programme total may say besides the programme's name: phase words and fillers only.
+_TOTAL_WORDS = re.compile(
+    r"预算|收入|支出|执行|完成|决算|使用|结转|结余|下达|下拨|拨付|分配|到位|收到|"
+    r"调整后?|项目|资金|经费|总额|总计|合计|共计|累计|全年|年初|本年度?|当年|实际|上年度?|年度|共|计|为|数|金额|额|总|的|已|达到?|约"
+)
+_LEVEL_AT_START = re.compile(rf"^(?P<lv>{_LEVEL_SEQ})(?=(?:{_FUNDING_NOUN}))")
+_EMBEDDED = re.compile(
+    rf"^(?P<name>[{_HAN}]{{2,30}}?)(?P<lv>{_LEVEL_SEQ})(?:财政)?(?P<kind>(?:直补|直达|补助|专项|转移支付|配套)*)资金$"
+)
+# A funding phrase that may name its own programme; prose without a programme needs one.
+_MAYBE_EMBEDDED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:直补|直达|补助|专项|转移支付|配套)*资金")
+_NOT_A_NAME = re.compile(r"^(?:本年|今年|全年|当年|上年|其中|共计|合计|累计|收到|获得|争取|下达|拨付)")
+_TRANSFER = re.compile(r"补助|直补|直达|转移支付")
+_PROSE_PHASES = (
+    (BudgetPhase.CARRIED_OVER, re.compile(r"上年度?结[转余]|年初结[转余]|以前年度结[转余]|结转结余")),
+    (BudgetPhase.INITIAL, re.compile(r"年初预算")),
+    (BudgetPhase.EXECUTED, re.compile(r"完成|执行|支出|决算|使用")),
+    (BudgetPhase.ADJUSTED, re.compile(r"预算|收入")),
+    (BudgetPhase.ALLOCATED, re.compile(r"下达|下拨|拨付|分配|到位")),
+)
+
+
+@dataclass
+class _Clause:
+    """What the words before one amount say about it."""
+
+    text: str
+    label: str
+    levels: tuple[GovLevel, ...] = ()
+    phase: BudgetPhase | None = None
+    via: Organisation | None = None
+    programme: _Draft | None = None  # a programme named inside the phrase
+
+
+def _clause_bounds(text: str, start: int, floor: int) -> tuple[int, int]:
+    """The clause before an amount: back to a clause stop; 本年收入：X gives the words before the colon."""
+    i = start
+    while i > floor and text[i - 1] not in _CLAUSE_STOP:
+        i -= 1
+    colon = max(text.rfind("：", i, start), text.rfind(":", i, start))
+    if colon < 0:
+        return i, start
+    if text[colon + 1 : start].strip():
+        return colon + 1, start
+    return i, colon
+
+
+def _prose_phase(text: str) -> BudgetPhase | None:
+    return next((phase for phase, pattern in _PROSE_PHASES if pattern.search(text)), None)
+
+
+def _names_a_total(clause: _Clause, draft: _Draft) -> bool:
+    """A clause without a level is the programme's total only if it says nothing but the phase.
+
+    项目资金预算 / 本年收入 / 实际完成 are totals; 一站式救助支出 is a part of what was spent.
+    """
+    rest = clause.label
+    for name in (draft.name, programme_key(draft.name)):
+        rest = rest.replace(name, "")
+    return not _TOTAL_WORDS.sub("", rest)
+
+
+def _read_clause(ctx: _Context, start: int, end: int) -> _Clause:
+    doc = ctx.doc
+    raw = doc.text[start:end]
+    clause = _Clause(raw, raw.strip())
+    pos = start + len(raw) - len(raw.lstrip())
+    rest = doc.text[pos:end].rstrip()
+    via = _VIA.match(rest)
+    if via:
+        body_start = pos + via.start("body")
+        body_end = pos + via.end("body")
+        name, region, level = orgs.describe(via.group("body"), ctx.region)
+        clause.via = Organisation(name, Evidence.of(doc, body_start, body_end), region, level, "mentioned")
+        pos += via.end()
+        rest = rest[via.end() :]
+    # Words before the phrase proper (其中, 我县, 2023年, 收到), in any order, then up to the last year.
+    stripped = True
+    while stripped and rest:
+        stripped = False
+        for pattern in _PREAMBLE:
+            m = pattern.match(rest)
+            if m and m.end():
+                pos, rest, stripped = pos + m.end(), rest[m.end() :], True
+    years = list(_YEAR.finditer(rest))
+    if years:
+        pos, rest = pos + years[-1].end(), rest[years[-1].end() :]
+    clause.label = _squash(rest) or clause.label
+    named = _EMBEDDED.match(rest)
+    at_start = _LEVEL_AT_START.match(rest)
+    name_text = ""
+    if at_start:
+        clause.levels = _levels_of(at_start.group("lv"), ctx.region)
+    elif named and not _NOT_A_NAME.match(named.group("name")):
+        name_text = named.group("name")
+        clause.levels = _levels_of(named.group("lv"), ctx.region)
+        suffix = "补助资金" if "补助" in named.group("kind") else "资金"
+        clause.programme = _Draft(
+            _squash(name_text) + suffix,
+            Evidence.of(doc, pos, pos + len(rest)),
+            kind="transfer" if _TRANSFER.search(named.group("kind")) else None,
+        )
+    clause.phase = _prose_phase(raw.replace(name_text, "") if name_text else raw)
+    return clause
+
+
+@dataclass
+class _ProseBlock:
+    block: Block
+    programme: _Draft | None
+
+
+class _ProseReader:
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.blocks: list[_ProseBlock] = []
+        self.declared: dict[int, tuple[GovLevel, ...]] = {}  # id(draft) → its only levels
+
+    def _draft(self, start: int, end: int) -> _Draft:
+        doc = self.ctx.doc
+        while start < end and doc.text[start].isspace():
+            start += 1
+        while end > start and doc.text[end - 1].isspace():
+            end -= 1
+        return self.ctx.registry.add(_Draft(_squash(doc.text[start:end]), Evidence.of(doc, start, end)))
+
+    def scan(self) -> None:
+        """Which programme each paragraph speaks of, and the levels programmes declare."""
+        doc = self.ctx.doc
+        current: _Draft | None = None
+        name_next = False
+        for block in doc.paragraphs():
+            text = doc.text[block.start : block.end]
+            stripped = text.strip()
+            if name_next and stripped and "。" not in stripped and len(stripped) <= 40:
+                current = self._draft(block.start, block.end)
+                name_next = False
+                self.blocks.append(_ProseBlock(block, current))
+                continue
+            name_next = False
+            squashed = _squash(stripped)
+            if _TOP_SECTION.match(stripped) or (len(squashed) <= 60 and _REPORT_TITLE.search(squashed)):
+                current = None
+            if _NAME_HEADING.match(stripped):
+                name_next, current = True, None
+                continue
+            m = _INLINE_NAME.search(text) or _APPLIED.search(text)
+            if m:
+                current = self._draft(block.start + m.start("name"), block.start + m.end("name"))
+            local = current
+            short = _SHORT_NAME.search(text)
+            if short:
+                local = self._draft(block.start + short.start("name"), block.start + short.end("name"))
+            funded = _FULLY_FUNDED.search(text)
+            if funded and local is not None:
+                self.declared[id(local)] = _levels_of(funded.group("lv"), self.ctx.region)
+            self.blocks.append(_ProseBlock(block, local))
+
+    def read(self, amounts: list[Amount]) -> None:
+        starts = [b.block.start for b in self.blocks]
+        by_block: dict[int, list[Amount]] = {}
+        for amount in amounts:
+            i = bisect.bisect_right(starts, amount.evidence.start) - 1
+            if i >= 0 and amount.evidence.end <= self.blocks[i].block.end:
+                by_block.setdefault(i, []).append(amount)
+        text = self.ctx.doc.text
+        for i, found in by_block.items():
+            prose = self.blocks[i]
+            if prose.programme is None and not _MAYBE_EMBEDDED.search(text, prose.block.start, prose.block.end):
+                continue
+            for sentence in _sentences(self.ctx.doc.text, found):
+                self._sentence(self.blocks[i], sentence)
+
+    def _sentence(self, prose: _ProseBlock, amounts: list[Amount]) -> None:
+        text = self.ctx.doc.text
+        floor = _sentence_start(text, amounts[0].evidence.start, prose.block.start)
+        previous: BudgetPhase | None = None
+        for amount in amounts:
+            start, end = _clause_bounds(text, amount.evidence.start, floor)
+            floor = amount.evidence.end
+            clause = _read_clause(self.ctx, start, end)
+            source = self._source(prose, clause, amount, previous)
+            if source is not None:
+                self.ctx.sources.append(source)
+                previous = source.phase
+
+    def _source(
+        self, prose: _ProseBlock, clause: _Clause, amount: Amount, previous: BudgetPhase | None
+    ) -> _Source | None:
+        draft = prose.programme
+        if clause.programme is not None:
+            draft = self.ctx.registry.add(clause.programme)
+        if draft is None or not (clause.levels or clause.phase):
+            return None
+        if not clause.levels and not _names_a_total(clause, draft):
+            return None
+        phase = clause.phase
+        if phase is None and clause.levels:
+            transfer = clause.programme is not None or _TRANSFER.search(clause.text)
+            phase = previous or (BudgetPhase.ALLOCATED if transfer else None)
+        if phase is None:
+            return None
+        final = self.ctx.registry.final(draft)
+        levels = clause.levels or self.declared.get(id(final), ()) or self.declared.get(id(draft), ())
+        return _Source(draft, levels, phase, amount, clause.label, clause.via, is_total=not levels, from_table=False)
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in _SENTENCE_END:
+        i -= 1
+    return i
+
+
+def _sentences(text: str, amounts: list[Amount]) -> Iterator[list[Amount]]:
+    """Amounts of one block grouped by sentence."""
+    group: list[Amount] = []
+    for amount in amounts:
+        if group and any(ch in _SENTENCE_END for ch in text[group[-1].evidence.end : amount.evidence.start]):
+            yield group
+            group = []
+        group.append(amount)
+    if group:
+        yield group
+
+
+# -- assembling -----------------------------------------------------------------------------------
+
+
+def _settle(ctx: _Context) -> list[FundingSource]:
+    """Drop prose repeats of table sources and report prose that disagrees with a table."""
+    registry = ctx.registry
+    tables: dict[tuple, _Source] = {}
+    for s in ctx.sources:
+        if s.from_table:
+            tables.setdefault(s.key(registry), s)
+    kept: list[_Source] = []
+    seen: set[tuple] = set()
+    for s in ctx.sources:
+        identity = (*s.key(registry), s.amount.yuan)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        table = tables.get(s.key(registry))
+        if not s.from_table and table is not None:  # equal amounts were dropped as repeats above
+            name = registry.final(s.draft).name
+            ctx.issues.append(
+                ConsistencyIssue(
+                    "prose-vs-table",
+                    f"{name}：正文 {s.label} {s.amount.text} 与表中 {table.label} {table.amount.text} 不符",
+                    table.amount.yuan,
+                    s.amount.yuan,
+                    Decimal(0),
+                    (table.amount.evidence, s.amount.evidence),
+                )
+            )
+        kept.append(s)
+    kept.sort(key=lambda s: s.amount.evidence.start)
+    return [s.record(registry) for s in kept]
+
+
+def find_programmes(
+    doc: Document, publisher: Organisation | None, amounts: list[Amount] | None = None
+) -> tuple[list[Programme], list[FundingSource], list[ConsistencyIssue]]:
+    """Programmes, their funding sources by level and phase, and failed funding checks.
+
+    `publisher` (from `extract_metadata`) qualifies short names and level words; pass the
+    document's prose `amounts` (kg.extract.amounts.find_amounts) when at hand to save finding
+    them again.
+    """
+    ctx = _Context(doc, publisher)
+    _read_forms(ctx)
+    prose = _ProseReader(ctx)
+    prose.scan()
+    prose.read(find_amounts(doc) if amounts is None else amounts)
+    sources = _settle(ctx)
+    programmes = sorted((d.programme() for d in ctx.registry.drafts), key=lambda p: p.evidence.start)
+    return programmes, sources, ctx.issues
+
+
+__all__ = ["find_programmes", "programme_key"]
