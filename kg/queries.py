@@ -150,6 +150,9 @@ def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
 def get_query(name_or_path: str) -> NamedQuery:
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.exists():
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("# ---"):  # an ad-hoc query file: no header, no parameters
+            return NamedQuery(path.stem, path, path.name, "", text)
         return load_query(path)
     queries = named_queries()
     if name_or_path not in queries:

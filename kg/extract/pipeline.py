@@ -5,6 +5,7 @@ from __future__ import annotations
 from kg import __version__
 from kg.document import Document
 from kg.extract.amounts import find_amounts
+from kg.extract.definitions import find_definitions
 from kg.extract.docnumbers import find_citations
 from kg.extract.metadata import extract_metadata, find_subordinate_units
 from kg.extract.orgs import find_organisations
@@ -46,5 +47,6 @@ def extract_report(doc: Document) -> ReportRecords:
         programmes=programmes,
         funding_sources=funding_sources,
         issues=[*reconcile(budget_lines), *funding_issues],
+        definitions=find_definitions(doc),
         extractor_version=EXTRACTOR_VERSION,
     )

@@ -153,6 +153,9 @@ class ReportRecords:
     programmes: list[Programme] = field(default_factory=list)
     funding_sources: list[FundingSource] = field(default_factory=list)
     issues: list[ConsistencyIssue] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    allocations: list[Allocation] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
     extractor_version: str = ""
 
 
@@ -197,7 +200,7 @@ class BudgetLine:
     phase: BudgetPhase
     amount: Amount
     classification: Classification | None = None
-    fund_type: str | None = None  # general-public | government-fund | state-capital | social-insurance
+    fund_type: str | None = None  # general-public | government-fund | state-capital | social-insurance-fund
     is_total: bool = False
     table_caption: str | None = None
 
@@ -243,3 +246,86 @@ class FundingSource:
     label: str  # the row or phrase as written, e.g. 其中:中央财政资金
     via: Organisation | None = None
     is_total: bool = False
+
+
+# --- Performance evaluations and indicators ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A value as the report states it: a number with its unit, or qualitative text."""
+
+    text: str  # as written, e.g. "≥65", "不低于上年", "29.37%"
+    value: Decimal | None = None  # the number, when there is one
+    unit: str | None = None  # normalised unit, e.g. "%", "万人", "人次", "万元/年"
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One performance indicator row: what was promised and what was achieved."""
+
+    name: str
+    evidence: Evidence  # of the name
+    tier1: str | None = None  # 一级指标, e.g. 产出指标
+    tier2: str | None = None  # 二级指标, e.g. 数量指标
+    comparison: str | None = None  # ge | le | eq | gt | lt | qualitative
+    target: Measurement | None = None
+    adjusted_target: Measurement | None = None
+    actual: Measurement | None = None
+    weight: Measurement | None = None
+    score: Measurement | None = None
+    deviation: Measurement | None = None
+    is_core: bool | None = None
+    reason: str | None = None  # 偏差原因 / 说明 / 未完成原因
+    met: bool | None = None  # computed for quantitative targets; None when it cannot be decided
+    concept: str | None = None  # notation of a shared indicator concept, when the match is clear
+    concept_rule: str | None = None  # the rule that made that link
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A self-evaluation (绩效自评) of a programme or of the department as a whole."""
+
+    subject: str  # programme name, or the department name for 部门整体 evaluations
+    evidence: Evidence
+    programme_code: str | None = None
+    is_department: bool = False
+    indicators: tuple[Indicator, ...] = ()
+    total_score: Measurement | None = None
+    max_score: Measurement | None = None  # e.g. 90 in "82 of 90"
+    grade: str | None = None  # 优 / 良 / 中 / 差
+    execution_rate: Measurement | None = None
+
+
+# --- Allocation notices (资金下达通知) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One row of an allocation table: money sent to a recipient region or unit.
+
+    `payer` is the issuing department (or the level's finance department); `levels` the level(s)
+    the money comes from (中央资金/省级资金 columns), empty when the row gives only a total.
+    """
+
+    recipient: str  # as written, e.g. 柳林县
+    recipient_region: Region | None
+    programme: str
+    levels: tuple[GovLevel, ...]
+    phase: BudgetPhase
+    amount: Amount
+    payer: Organisation | None = None
+    function_code: str | None = None  # 支出功能分类科目 to book it under
+    is_total: bool = False
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A classification item defined in the report's 名词解释 section."""
+
+    term: str  # as written, e.g. 卫生健康支出（类）医疗救助（款）城乡医疗救助（项）
+    scheme: ClassificationScheme
+    code: str
+    text: str  # the definition, e.g. 反映财政用于城乡困难群众医疗救助的支出。
+    evidence: Evidence  # of the definition text

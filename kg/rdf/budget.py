@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.extract.records import BudgetLine, ClassificationScheme, ConsistencyIssue, FundingSource, Programme
+from kg.extract.records import (
+    BudgetLine,
+    Classification,
+    ClassificationScheme,
+    ConsistencyIssue,
+    Definition,
+    FundingSource,
+    Programme,
+)
 from kg.rdf import iris
-from kg.rdf.vocab import CODE, DCTERMS, FKG, OBEU_DIM, QB, RDF, RDFS, XSD
+from kg.rdf.vocab import CODE, DCTERMS, FKG, OBEU_DIM, PROV, QB, RDF, RDFS, SKOS, XSD
 
 _CLASSIFICATION_PROPERTY = {
     ClassificationScheme.FUNCTIONAL: FKG.functionalClassification,
@@ -38,6 +46,7 @@ class BudgetMapper:
         self.publisher = mapper.publisher_node
         self.programmes: dict[str, NamedNode] = {}
         self._datasets: set[str] = set()
+        self._concepts: set[str] = set()
 
     def dataset(self, line: BudgetLine) -> NamedNode:
         table = line.amount.evidence.cell.table if line.amount.evidence.cell else "prose"
@@ -78,10 +87,51 @@ class BudgetMapper:
             ],
         )
         if line.classification is not None:
-            c = line.classification
-            m.add(node, _CLASSIFICATION_PROPERTY[c.scheme], CODE.classification(c.scheme.value, c.code))
+            m.add(node, _CLASSIFICATION_PROPERTY[line.classification.scheme], self.concept(line.classification))
         m.derived(node, ev)
         return node
+
+    def concept(self, c: Classification) -> NamedNode:
+        """The code-list concept of a classification; codes and names the shipped lists lack are
+        described from the report (a new concept, or the report's name as an alternative label)."""
+        from kg.extract.classification import _key, concept
+
+        node = CODE.classification(c.scheme.value, c.code)
+        if node.value in self._concepts:
+            return node
+        self._concepts.add(node.value)
+        m = self.m
+        name = "".join(c.name.split())
+        known = concept(c.scheme, c.code)
+        if known is None:
+            m.add(node, RDF.type, SKOS.Concept)
+            m.add(node, SKOS.inScheme, NamedNode(f"{iris.CODE_NS}{c.scheme.value}"))
+            m.add(node, SKOS.notation, Literal(c.code))
+            if name:
+                m.add(node, SKOS.prefLabel, Literal(name, language="zh"))
+            if len(c.code) > 3:
+                m.add(node, SKOS.broader, CODE.classification(c.scheme.value, c.code[:-2]))
+        elif name and _key(name) not in {_key(n) for n in (known.name, *known.alt_names)}:
+            m.add(node, SKOS.altLabel, Literal(name, language="zh"))
+        return node
+
+    def definition(self, definition: Definition) -> None:
+        m = self.m
+        node = CODE.classification(definition.scheme.value, definition.code)
+        text = Literal(definition.text, language="zh")
+        m.add(node, SKOS.definition, text)
+        statement = iris.item_iri("definition", m.key, definition.scheme.value, definition.code)
+        m.add_all(
+            statement,
+            [
+                (RDF.type, FKG.DefinitionStatement),
+                (FKG.defines, node),
+                (RDF.value, text),
+                (RDFS.label, Literal(definition.term, language="zh")),
+                (FKG.statedIn, m.report),
+                (PROV.wasDerivedFrom, m.evidence(definition.evidence)),
+            ],
+        )
 
     def programme(self, programme: Programme) -> NamedNode:
         m = self.m
@@ -128,6 +178,7 @@ class BudgetMapper:
             [
                 (RDF.type, FKG.FundFlow),
                 (RDF.type, QB.Observation),
+                (QB.dataSet, self.flow_dataset()),
                 (FKG.programme, programme),
                 (FKG.payee, payee),
                 (FKG.fiscalYear, self.year),
@@ -144,6 +195,16 @@ class BudgetMapper:
         if source.via is not None:
             m.add(node, FKG.passedThrough, m.organisation(source.via, FKG.Department))
         m.derived(node, ev)
+
+    def flow_dataset(self) -> NamedNode:
+        """Every observation belongs to a data set: a report's fund flows form one."""
+        node = iris.item_iri("dataset", self.m.key, "fund-flows")
+        if node.value not in self._datasets:
+            self._datasets.add(node.value)
+            self.m.add(node, RDF.type, QB.DataSet)
+            self.m.add(node, RDFS.label, Literal("资金来源", language="zh"))
+            self.m.add(node, FKG.statedIn, self.m.report)
+        return node
 
     def payee(self, programme_name: str) -> NamedNode | None:
         for programme in self.records.programmes:
@@ -179,6 +240,8 @@ class BudgetMapper:
             self.funding(source)
         for issue in self.records.issues:
             self.issue(issue)
+        for definition in self.records.definitions:
+            self.definition(definition)
 
 
 def _decimal(value) -> Literal:

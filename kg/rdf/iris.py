@@ -7,7 +7,7 @@ import hashlib
 
 from pyoxigraph import NamedNode
 
-from kg.rdf.vocab import GRAPH_NS, ID_NS
+from kg.rdf.vocab import CODE_NS, GRAPH_NS, ID_NS
 
 
 def digest(*parts: object, length: int = 16) -> str:
@@ -53,3 +53,4 @@ def item_iri(kind: str, report_key: str, *parts: object) -> NamedNode:
 
 
 SOFTWARE_AGENT = NamedNode(f"{ID_NS}agent/fundkg")
+__all__ = ["CODE_NS", "GRAPH_NS", "ID_NS"]

@@ -162,6 +162,8 @@ class FKG:
     tolerance = NamedNode(FKG_NS + "tolerance")
     issueLocation = NamedNode(FKG_NS + "issueLocation")
     hasIssue = NamedNode(FKG_NS + "hasIssue")
+    DefinitionStatement = NamedNode(FKG_NS + "DefinitionStatement")
+    defines = NamedNode(FKG_NS + "defines")
 
     # Store manifest (which named graph currently holds which report)
     currentGraph = NamedNode(FKG_NS + "currentGraph")
