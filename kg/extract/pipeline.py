@@ -10,7 +10,7 @@ from kg.extract.docnumbers import find_citations
 from kg.extract.metadata import extract_metadata, find_subordinate_units
 from kg.extract.orgs import find_organisations
 from kg.extract.programmes import find_programmes
-from kg.extract.reconcile import reconcile
+from kg.extract.reconcile import prose_identities, reconcile
 from kg.extract.records import Organisation, ReportRecords
 from kg.extract.tables import find_budget_lines
 
@@ -46,7 +46,7 @@ def extract_report(doc: Document) -> ReportRecords:
         budget_lines=budget_lines,
         programmes=programmes,
         funding_sources=funding_sources,
-        issues=[*reconcile(budget_lines), *funding_issues],
+        issues=[*reconcile(budget_lines), *prose_identities(amounts), *funding_issues],
         definitions=find_definitions(doc),
         extractor_version=EXTRACTOR_VERSION,
     )

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from kg.extract.budget.templates import Catalogue, ProseTotal, Template, fold, load_templates
-from kg.extract.records import BudgetLine, BudgetPhase, ConsistencyIssue
+from kg.extract.records import Amount, BudgetLine, BudgetPhase, ConsistencyIssue
 
 _STEP = {"元": Decimal("0.01"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -337,3 +337,35 @@ def reconcile(lines: list[BudgetLine]) -> list[ConsistencyIssue]:
         tables[kind].append(table_lines)
         issues += _check_table(table_lines, catalogue.template(kind))
     return issues + _check_prose(prose, dict(tables), catalogue)
+
+
+# --- Prose identity: 收入总计 = 本年收入合计 + 年初结转和结余 ------------------------------------
+
+_GRAND_TOTAL = {"收、支总计", "收支总计", "收入总计"}
+_INCOME = {"本年收入合计", "收入合计"}
+_CARRY_IN = {"年初结转和结余", "年初结转结余", "上年度结转结余", "上年结转结余", "上年结转和结余"}
+
+
+def _first_labelled(amounts: Sequence[Amount], labels: set[str]) -> Amount | None:
+    # A label with a qualifier (财政拨款收、支总计, 政府性基金…收入总计) is another account: exact labels only.
+    return next((a for a in amounts if a.label in labels), None)
+
+
+def prose_identities(amounts: Sequence[Amount]) -> list[ConsistencyIssue]:
+    """Check the department's stated grand total against this year's income plus the balance
+    carried in, when the report states all three in prose (tables are checked by `reconcile`)."""
+    total, income, carry_in = (_first_labelled(amounts, labels) for labels in (_GRAND_TOTAL, _INCOME, _CARRY_IN))
+    if total is None or income is None or carry_in is None:
+        return []
+    expected = income.yuan + carry_in.yuan
+    tolerance = sum((_STEP.get(a.unit, Decimal("0.01")) for a in (income, carry_in)), Decimal(0))
+    if abs(total.yuan - expected) <= tolerance:
+        return []
+    description = (
+        f"{total.label} {total.text} ≠ {income.label} {income.text} + {carry_in.label} {carry_in.text}"
+        f"（相差 {format(total.yuan - expected, 'f')} 元）"
+    )
+    return [
+        ConsistencyIssue("prose-total", description, expected, total.yuan, tolerance,
+                         (total.evidence, income.evidence, carry_in.evidence))
+    ]
