@@ -276,17 +276,33 @@ def extract(
 
 
 @app.command()
-def validate(store: StoreOption = DEFAULT_STORE) -> None:
-    """Validate the store against the SHACL shapes in ontology/shapes.ttl."""
+def validate(
+    store: StoreOption = DEFAULT_STORE,
+    strict: Annotated[bool, typer.Option(help="Also fail (exit 1) when reports contradict themselves.")] = False,
+) -> None:
+    """Validate the store against the SHACL shapes, and list the reports' consistency issues."""
+    from kg.queries import get_query
     from kg.validate import validate_store
 
-    report = validate_store(_open_store(store, read_only=True))
+    fund_store = _open_store(store, read_only=True)
+    report = validate_store(fund_store)
     if report.conforms:
         console.print("[green]conforms[/green]: the store satisfies every SHACL shape.")
-        return
-    console.print(report.text)
-    console.print(f"[red]{report.violations} violation(s)[/red]")
-    raise typer.Exit(1)
+    else:
+        console.print(report.text)
+        console.print(f"[red]{report.violations} violation(s)[/red]")
+    issues = list(fund_store.query(get_query("consistency-issues").text))
+    if issues:
+        table = Table(title=f"{len(issues)} consistency issue(s) found in the reports", show_lines=True)
+        for col in ("file", "kind", "description", "expected", "found", "tolerance"):
+            table.add_column(col, overflow="fold")
+        for row in issues:
+            table.add_row(*(_cell(row[c]) for c in ("file", "kind", "description", "expected", "found", "tolerance")))
+        console.print(table)
+    else:
+        console.print("no consistency issues: every checked sum in the reports holds.")
+    if not report.conforms or (strict and issues):
+        raise typer.Exit(1)
 
 
 @app.command()

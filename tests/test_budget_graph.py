@@ -129,3 +129,17 @@ def test_prose_identity_holds_within_rounding() -> None:
     bad = [amount("收入总计", "12029600"), amount("收入合计", "5856000"), amount("年初结转和结余", "6172600")]
     assert [(i.expected, i.found) for i in prose_identities(bad)] == [(Decimal("12028600"), Decimal("12029600"))]
     assert prose_identities(bad[:2]) == []  # nothing to check without the balance carried in
+
+
+def test_validate_lists_the_consistency_issues(store: FundStore) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "250"})
+    result = runner.invoke(app, ["validate", "--store", str(store.path)])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output and "2 consistency issue(s)" in result.output
+    assert "funding-sources" in result.output and "prose-total" in result.output
+    strict = runner.invoke(app, ["validate", "--strict", "--store", str(store.path)])
+    assert strict.exit_code == 1
