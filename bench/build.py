@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,11 +37,12 @@ NARRATIVE = (
 )
 
 
-def vary(text: str, rng: random.Random, county: str, year: int) -> str:
+def vary(text: str, factor: Decimal, county: str, year: int) -> str:
+    """Another county and year, every amount scaled by one factor: sums still hold (to the cent)."""
     text = text.replace("石楼县", county).replace("2023", str(year)).replace("2024", str(year + 1))
 
     def amount(match: re.Match[str]) -> str:
-        value = float(match.group(0).replace(",", "")) * rng.uniform(0.5, 1.5)
+        value = (Decimal(match.group(0).replace(",", "")) * factor).quantize(Decimal("0.01"))
         return f"{value:,.2f}" if "," in match.group(0) else f"{value:.2f}"
 
     return re.sub(r"\d[\d,]*\.\d{2}", amount, text)
@@ -54,9 +56,10 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> int:
     for i in range(n):
         county = COUNTIES[i % len(COUNTIES)]
         year = 2018 + i % 7
-        parts = [vary(head, rng, county, year)]
+        factor = Decimal(str(round(rng.uniform(0.5, 1.5), 2)))
+        parts = [vary(head, factor, county, year)]
         while sum(len(p.encode()) for p in parts) < TARGET_BYTES:
-            parts.append(vary("第二部分" + body, rng, county, year))
+            parts.append(vary("第二部分" + body, factor, county, year))
             parts.extend(NARRATIVE.format(county=county) for _ in range(4))
         text = "\n".join(parts)
         path = folder / f"bench-{i:05d}.txt"

@@ -784,8 +784,9 @@ class _ProseReader:
                 self.blocks.append(_ProseBlock(block, current))
                 continue
             name_next = False
-            squashed = _squash(stripped)
-            if _TOP_SECTION.match(stripped) or (len(squashed) <= 60 and _REPORT_TITLE.search(squashed)):
+            # Titles are short: squash only lines that could be one (long prose lines are common).
+            title_like = len(stripped) <= 120 and len(squashed := _squash(stripped)) <= 60
+            if _TOP_SECTION.match(stripped) or (title_like and _REPORT_TITLE.search(squashed)):
                 current = None
             if _NAME_HEADING.match(stripped):
                 name_next, current = True, None

@@ -59,6 +59,8 @@ class BudgetMapper:
         m.add(node, RDF.type, FKG.BudgetTable)
         m.add(node, FKG.tableKind, Literal(line.table_kind))
         m.add(node, FKG.statedIn, m.report)
+        if line.amount.evidence.cell is not None:
+            m.add(node, FKG.originalUnit, Literal(line.amount.unit, language="zh"))
         if line.table_caption:
             m.add(node, RDFS.label, Literal(line.table_caption, language="zh"))
         return node
@@ -78,8 +80,9 @@ class BudgetMapper:
                 (FKG.budgetPhase, CODE.budget_phase(line.phase.value)),
                 (FKG.measure, CODE.measure(line.measure)),
                 (FKG.amount, _decimal(line.amount.yuan)),
-                (FKG.originalText, Literal(line.amount.text)),
-                (FKG.originalUnit, Literal(line.amount.unit, language="zh")),
+                # A cell's text is its evidence's oa:exact and its unit the table's: state them once.
+                (FKG.originalText, Literal(line.amount.text) if ev.cell is None else None),
+                (FKG.originalUnit, Literal(line.amount.unit, language="zh") if ev.cell is None else None),
                 (FKG.rowLabel, Literal(line.row_label, language="zh") if line.row_label else None),
                 (FKG.fundType, CODE.fund_type(line.fund_type) if line.fund_type else None),
                 (FKG.isTotal, TRUE if line.is_total else None),
