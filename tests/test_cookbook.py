@@ -1,0 +1,31 @@
+"""Every SPARQL recipe in docs/queries.md runs on the seed store and finds something."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.store import FundStore
+
+COOKBOOK = Path(__file__).resolve().parent.parent / "docs" / "queries.md"
+RECIPES = [b for b in re.findall(r"```sparql\n(.*?)```", COOKBOOK.read_text(encoding="utf-8"), re.S)
+           if not b.lstrip().startswith("#")]  # the named-query example with a header is not a recipe
+
+
+@pytest.fixture(scope="module")
+def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FundStore:
+    s = FundStore.open(tmp_path_factory.mktemp("cookbook") / "kg")
+    assert not build([seeds_dir], s).failed
+    return s
+
+
+def test_the_cookbook_has_recipes() -> None:
+    assert len(RECIPES) >= 9
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=[r.strip().splitlines()[0][:40] for r in RECIPES])
+def test_recipe_returns_rows(store: FundStore, recipe: str) -> None:
+    assert list(store.query(recipe)), "the recipe found nothing on the five seeds"
