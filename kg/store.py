@@ -15,7 +15,9 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, serialize
 
-from kg.rdf.vocab import FKG, MANIFEST_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from kg.rdf.vocab import FKG, GRAPH_NS, MANIFEST_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+
+REPORT_GRAPHS = GRAPH_NS + "report/"  # the prefix of kg.rdf.iris.report_graph
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,16 @@ class FundStore:
         }
 
     def remove_orphans(self) -> list[NamedNode]:
-        """Drop report graphs the manifest does not point to (left by an interrupted write)."""
+        """Drop report graphs the manifest does not point to (left by an interrupted write).
+
+        Only report graphs (graph/report/…) are candidates: graphs a user loaded through a SPARQL
+        update with the service's token are theirs to keep."""
         current = {e.graph.value for e in self.manifest().values()}
-        keep = {MANIFEST_GRAPH.value, ONTOLOGY_GRAPH.value} | current
-        orphans = [g for g in self._store.named_graphs() if isinstance(g, NamedNode) and g.value not in keep]
+        orphans = [
+            g
+            for g in self._store.named_graphs()
+            if isinstance(g, NamedNode) and g.value.startswith(REPORT_GRAPHS) and g.value not in current
+        ]
         for graph in orphans:
             self._store.remove_graph(graph)
         return orphans

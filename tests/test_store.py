@@ -7,7 +7,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.rdf.vocab import MANIFEST_GRAPH
-from kg.store import FundStore, PendingReport
+from kg.store import REPORT_GRAPHS, FundStore, PendingReport
 
 P = NamedNode("http://example.org/p")
 
@@ -33,12 +33,16 @@ def test_orphan_graphs_left_by_an_interrupted_write_are_dropped_on_open(tmp_path
     store = FundStore.open(path)
     store.write_reports([pending("http://e/r1", "http://e/g1", "kept")])
     # Simulate a crash after the bulk load but before the manifest switch.
-    store.raw.add(Quad(NamedNode("http://e/r2"), P, Literal("half"), NamedNode("http://e/g-orphan")))
+    orphan = NamedNode(REPORT_GRAPHS + "0123456789ab/feedfacecafe")
+    store.raw.add(Quad(NamedNode("http://e/r2"), P, Literal("half"), orphan))
+    # A graph a user loaded through an authorised SPARQL update is not a report graph: kept.
+    store.raw.add(Quad(NamedNode("http://e/s"), P, Literal("mine"), NamedNode("http://e/user-graph")))
     store.raw.flush()
     del store
     reopened = FundStore.open(path)
     graphs = set(reopened.raw.named_graphs())
-    assert NamedNode("http://e/g-orphan") not in graphs
+    assert orphan not in graphs
+    assert NamedNode("http://e/user-graph") in graphs
     assert NamedNode("http://e/g1") in graphs
     assert MANIFEST_GRAPH in graphs
 
