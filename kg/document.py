@@ -10,6 +10,7 @@ into `text`, which is what the Web Annotation `TextPositionSelector` counts.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -95,6 +96,17 @@ class Document:
 
     def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind is not BlockKind.TABLE]
+
+    def walk(self, on_row: Callable[[int, int, Row], None], on_text: Callable[[Block], None]) -> None:
+        """Visit the report in reading order: each table row as (table index, row index, row), each
+        other block as itself. Form readers that follow a layout across tables and text use it."""
+        for block in self.blocks:
+            if block.kind is BlockKind.TABLE and block.table is not None:
+                table = self.tables[block.table]
+                for i, row in enumerate(table.rows):
+                    on_row(table.index, i, row)
+            else:
+                on_text(block)
 
 
 class DocumentBuilder:

@@ -5,6 +5,12 @@ government levels that paid into it (中央/省/市/县财政), through the supe
 money passed (国家医疗保障局, 吕梁市医疗保障局 …), to the implementing department, the programme
 and the department's spending lines with a matching functional classification. Every edge keeps
 its amount per budget phase. The same graph renders as a text tree or as Sankey nodes and links.
+
+Allocation notices (kg.linking): flows stated in a notice are not traced as payments to a programme.
+A traced receipt that the linking rule links to a notice's row gets the chain of linked levels above
+it, as paths of 下达 edges through the paying bodies (中央财政 → 财政部 → 山西省财政厅 → 吕梁市财政局 →
+柳林县医疗保障局), and `Trace.allocations` lists each level's allocation next to the receipt, with the
+allocations to the same payee that stayed unlinked flagged (amount differs …).
 """
 
 from __future__ import annotations
@@ -14,10 +20,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from kg.store import FundStore
+
+if TYPE_CHECKING:
+    from kg.linking import Flow, Link, Unlinked
 
 PHASE_ORDER = ("initial", "adjusted", "executed", "carried-over", "allocated")
 PHASE_LABEL = {
@@ -29,6 +39,9 @@ PHASE_LABEL = {
 }
 LEVEL_LABEL = {"central": "中央", "province": "省", "prefecture": "市", "county": "县", "township": "乡"}
 LEVEL_ORDER = ("central", "province", "prefecture", "county", "township")
+
+# A resource described in several report graphs (a department, a region) repeats its triples in
+# the union graph: every query here is DISTINCT so that no amount is counted twice.
 
 # Words that vary between the names of one programme (城乡居民医疗救助资金 / 城乡医疗救助金).
 _NOISE = re.compile(r"居民|资金|补助|专项|项目|经费|[（(][^）)]*[）)]|金$")
@@ -44,7 +57,7 @@ def names_match(query: str, name: str) -> bool:
 
 
 _FLOWS = """
-SELECT ?flow ?programme ?pname ?level ?phase ?amount ?year ?payee ?payeeName ?via ?viaName
+SELECT DISTINCT ?flow ?programme ?pname ?level ?phase ?amount ?year ?payee ?payeeName ?via ?viaName
        ?ls ?lsName ?cs ?csName ?file WHERE {
   ?flow a fkg:FundFlow ; fkg:programme ?programme ; fkg:amount ?amount ;
         fkg:budgetPhase/skos:notation ?phase ; fkg:fundingLevel/skos:notation ?level ;
@@ -55,15 +68,16 @@ SELECT ?flow ?programme ?pname ?level ?phase ?amount ?year ?payee ?payeeName ?vi
   OPTIONAL { ?flow fkg:passedThrough ?via . ?via rdfs:label ?viaName }
   OPTIONAL { ?programme fkg:localSupervisor ?ls . ?ls rdfs:label ?lsName }
   OPTIONAL { ?programme fkg:centralSupervisor ?cs . ?cs rdfs:label ?csName }
+  FILTER NOT EXISTS { ?flow fkg:statedIn/a fkg:AllocationNotice }
 }"""
 
 _REGIONS = """
-SELECT ?org ?name ?level WHERE {
+SELECT DISTINCT ?org ?name ?level WHERE {
   ?org fkg:region/skos:broader* ?r . ?r skos:prefLabel ?name ; fkg:governmentLevel/skos:notation ?level .
 }"""
 
 _SPENDING = """
-SELECT ?line ?org ?code ?name ?amount ?year WHERE {
+SELECT DISTINCT ?line ?org ?code ?name ?amount ?year WHERE {
   ?line a fkg:BudgetLine ; obeu-dimension:organization ?org ; fkg:functionalClassification ?c ;
         fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount ;
         qb:dataSet/fkg:tableKind ?kind .
@@ -76,10 +90,20 @@ SELECT ?line ?org ?code ?name ?amount ?year WHERE {
 }"""
 
 
+@dataclass(frozen=True)
+class AllocationView:
+    """A traced receipt with the linked allocations above it (nearest first) and the flagged ones."""
+
+    receipt: Flow
+    chain: tuple[Link, ...]
+    flags: tuple[Unlinked, ...]
+
+
 @dataclass
 class Trace:
     graph: nx.DiGraph
     programmes: list[str] = field(default_factory=list)
+    allocations: list[AllocationView] = field(default_factory=list)
 
     def roots(self) -> list[str]:
         return sorted((n for n in self.graph if self.graph.in_degree(n) == 0), key=self._order)
@@ -109,6 +133,7 @@ def trace(
     g = nx.DiGraph()
     matched: set[str] = set()
     payees: dict[str, set[str]] = defaultdict(set)  # payee IRI -> programme node ids
+    traced: dict[str, str] = {}  # flow IRI -> payee node, for the allocations above it
     for row in store.query(_FLOWS):
         pname = row["pname"].value
         if not names_match(programme, pname):
@@ -139,10 +164,13 @@ def trace(
         path.append(prog)
         if payee:
             payees[payee].add(prog)
+            traced[row["flow"].value] = f"org:{payee}"
         for a, b in itertools.pairwise(path):
-            _add_amount(g, a, b, row["phase"].value, amount, row["file"].value)
+            _add_amount(g, a, b, row["phase"].value, amount, row["file"].value, row["flow"].value)
     _add_spending(store, g, payees, programme, year)
-    return Trace(g, sorted(matched))
+    # 下达 amounts join the trace unless another phase was asked for.
+    views = _add_allocations(store, g, traced, regions) if phase in (None, "allocated") else []
+    return Trace(g, sorted(matched), views)
 
 
 def _level_node(g: nx.DiGraph, level: str, payee_regions: dict[str, str]) -> str:
@@ -159,11 +187,13 @@ def _org_node(g: nx.DiGraph, iri: str, label: str) -> str:
     return node
 
 
-def _add_amount(g: nx.DiGraph, a: str, b: str, phase: str, amount: Decimal, source: str) -> None:
+def _add_amount(g: nx.DiGraph, a: str, b: str, phase: str, amount: Decimal, source: str, fact: str) -> None:
+    """Add to an edge's amount for a phase; `fact` is the flow or line IRI, whose evidence is the source text."""
     if not g.has_edge(a, b):
-        g.add_edge(a, b, amounts=defaultdict(Decimal), sources=set())
+        g.add_edge(a, b, amounts=defaultdict(Decimal), sources=set(), facts=defaultdict(list))
     g[a][b]["amounts"][phase] += amount
     g[a][b]["sources"].add(source)
+    g[a][b]["facts"][phase].append(fact)
 
 
 def _add_spending(
@@ -180,7 +210,40 @@ def _add_spending(
         node = f"line:{row['line'].value}"
         g.add_node(node, label=f"{row['code'].value} {row['name'].value}", kind="spending")
         for prog in payees[org]:
-            _add_amount(g, prog, node, "executed", Decimal(row["amount"].value), "")
+            _add_amount(g, prog, node, "executed", Decimal(row["amount"].value), "", row["line"].value)
+
+
+def _add_allocations(
+    store: FundStore, g: nx.DiGraph, traced: dict[str, str], regions: dict[str, dict[str, str]]
+) -> list[AllocationView]:
+    """下达 paths through the linked levels above each traced receipt, and the views beside them."""
+    from kg.linking import analyse
+
+    report = analyse(store)
+    flags: dict[str, list[Unlinked]] = defaultdict(list)
+    for item in report.unlinked_allocations:
+        for receipt in item.compared:
+            flags[receipt].append(item)
+    views: list[AllocationView] = []
+    added: set[tuple[str, str, str]] = set()  # (edge, allocation): a row counts once per edge
+    for iri, payee_node in traced.items():
+        receipt = report.receipt_flows.get(iri)
+        chain = report.chain(iri)
+        if receipt is None or not (chain or flags.get(iri)):
+            continue
+        views.append(AllocationView(receipt, tuple(chain), tuple(flags.get(iri, ()))))
+        if not chain:
+            continue
+        top = chain[-1].allocation
+        level = min(top.levels, key=lambda lv: LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else 9)
+        payers = [_org_node(g, link.allocation.party or "", link.allocation.party_name or "?") for link in chain]
+        path = [_level_node(g, level, regions.get(top.party or "", {})), *reversed(payers), payee_node]
+        amounts = [top, *(link.allocation for link in reversed(chain))]
+        for (a, b), allocation in zip(itertools.pairwise(path), amounts, strict=True):
+            if (a, b, allocation.iri) not in added:
+                added.add((a, b, allocation.iri))
+                _add_amount(g, a, b, "allocated", allocation.amount, allocation.file, allocation.iri)
+    return views
 
 
 def yuan_to_text(value: Decimal) -> str:
@@ -217,11 +280,47 @@ def render_text(trace_: Trace, *, up: bool = False) -> str:
     for root in roots:
         lines.append(g.nodes[root]["label"])
         walk(root, 1)
+    lines += render_allocations(trace_.allocations)
     return "\n".join(lines)
 
 
+def render_allocations(views: list[AllocationView]) -> list[str]:
+    """Each level's allocation next to what the payee reports it received; unlinked ones flagged."""
+    from kg.linking import signed
+
+    if not views:
+        return []
+    lines = ["", "下达与收到（allocations next to what the payee reports received）:"]
+    for view in sorted(views, key=lambda v: (v.receipt.party_name or "", sorted(map(_rank, v.receipt.levels)))):
+        r = view.receipt
+        levels = "+".join(LEVEL_LABEL.get(lv, lv) for lv in sorted(r.levels, key=_rank))
+        lines.append(
+            f"{r.party_name} 收到 {levels} {yuan_to_text(r.amount)}（{PHASE_LABEL.get(r.phase, r.phase)}，{r.file}）"
+        )
+        for i, link in enumerate(view.chain):
+            a = link.allocation
+            # Above the first level the receipt is the lower notice's 合计 (what it passes on).
+            mark = ("←" if i else "=") if not link.difference else "≠"
+            passed = f"（{link.receipt.party_name} 合计 {yuan_to_text(link.receipt.amount)}）" if i else ""
+            note = f"  allocated − received = {signed(link.difference)}" if link.difference else ""
+            lines.append(f"    {mark} {a.number or a.file} {a.party_name} 下达 {a.region_name} "
+                         f"{yuan_to_text(a.amount)}{passed}{note}")  # fmt: skip
+        for flag in view.flags:
+            a = flag.flow
+            diff = f"，allocated − received = {signed(flag.difference)}" if flag.difference is not None else ""
+            lines.append(f"    ⚠ {a.number or a.file} {a.party_name} 下达 {a.region_name} {yuan_to_text(a.amount)}"
+                         f"：未关联（{flag.reason}{diff}）")  # fmt: skip
+    return lines
+
+
+def _rank(level: str) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
 def to_sankey(trace_: Trace) -> dict:
-    """Nodes and links, one link per edge and phase, amounts in yuan (strings, exact)."""
+    """Nodes and links, one link per edge and phase, amounts in yuan (strings, exact).
+
+    Each link lists its `facts`: the fund flows or budget lines it sums, whose evidence is the text."""
     index = {node: i for i, node in enumerate(trace_.graph.nodes)}
     nodes = [
         {"id": node, "index": i, "label": data.get("label", node), "kind": data.get("kind"),
@@ -231,8 +330,28 @@ def to_sankey(trace_: Trace) -> dict:
     ]
     links = [
         {"source": index[a], "target": index[b], "phase": p, "amount_yuan": format(v, "f"),
-         "sources": sorted(data["sources"] - {""})}
+         "sources": sorted(data["sources"] - {""}), "facts": sorted(set(data["facts"][p]))}
         for a, b, data in trace_.graph.edges(data=True)
         for p, v in data["amounts"].items()
     ]
-    return {"programmes": trace_.programmes, "nodes": nodes, "links": links}
+    allocations = [
+        {
+            "receipt": view.receipt.iri,
+            "payee": view.receipt.party_name,
+            "levels": sorted(view.receipt.levels, key=_rank),
+            "received_yuan": format(view.receipt.amount, "f"),
+            "chain": [
+                {"allocation": k.allocation.iri, "notice": k.allocation.number, "payer": k.allocation.party_name,
+                 "recipient": k.allocation.region_name, "amount_yuan": format(k.allocation.amount, "f"),
+                 "rule": k.rule}
+                for k in view.chain
+            ],
+            "flags": [
+                {"allocation": f.flow.iri, "notice": f.flow.number, "amount_yuan": format(f.flow.amount, "f"),
+                 "reason": f.reason, "detail": f.detail}
+                for f in view.flags
+            ],
+        }
+        for view in trace_.allocations
+    ]  # fmt: skip
+    return {"programmes": trace_.programmes, "nodes": nodes, "links": links, "allocations": allocations}

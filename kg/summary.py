@@ -14,6 +14,14 @@ _COUNTS = {
     "policy documents": "?x a fkg:PolicyDocument",
     "citations": "?x a fkg:Citation",
     "amount statements": "?x a fkg:AmountStatement",
+    "budget lines": "?x a fkg:BudgetLine",
+    "programmes": "?x a fkg:Programme",
+    "fund flows": "?x a fkg:FundFlow",
+    "allocation notices": "?x a fkg:AllocationNotice",
+    "performance evaluations": "?x a fkg:PerformanceEvaluation",
+    "performance indicators": "?x a fkg:PerformanceIndicator",
+    "indicators that missed their target": "?x a fkg:PerformanceIndicator ; fkg:targetMet false",
+    "consistency issues": "?x a fkg:ConsistencyIssue",
 }
 
 

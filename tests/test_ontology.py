@@ -23,12 +23,14 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
+from kg.extract.indicators.concepts import link
 from kg.extract.records import BudgetPhase, GovLevel, ReportKind
 from kg.rdf.vocab import CODE, CODE_NS, FKG, FKG_NS, PREFIXES
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 FILES = {"ontology": "fundkg.ttl", "codelists": "codelists.ttl", "shapes": "shapes.ttl"}
 CLASSIFICATION_FILES = ("classification-functional.ttl", "classification-economic.ttl")
+INDICATOR_CONCEPTS_FILE = "indicator-concepts.ttl"
 TEMPLATES = Path(__file__).resolve().parent.parent / "kg" / "extract" / "table_templates.yaml"
 
 FKGN = Namespace(FKG_NS)
@@ -65,6 +67,12 @@ def _classifications() -> Graph:
     for name in CLASSIFICATION_FILES:
         graph.parse(ONTOLOGY_DIR / name, format="turtle")
     return graph
+
+
+@lru_cache(maxsize=1)
+def _indicator_concepts() -> Graph:
+    """The SKOS scheme of shared performance indicator concepts (loaded with the rest)."""
+    return Graph().parse(ONTOLOGY_DIR / INDICATOR_CONCEPTS_FILE, format="turtle")
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +221,13 @@ DESIGNED_TERMS = {
     "receivedVia": OWL.ObjectProperty,
     "linkedAllocation": OWL.ObjectProperty,
     "amount": OWL.DatatypeProperty,
+    "evaluates": OWL.ObjectProperty,
+    "indicator": OWL.ObjectProperty,
+    "indicatorConcept": OWL.ObjectProperty,
+    "conceptRule": OWL.DatatypeProperty,
+    "matchPattern": OWL.AnnotationProperty,
+    "maxScore": OWL.DatatypeProperty,
+    "deviation": OWL.DatatypeProperty,
 }
 
 
@@ -524,6 +539,59 @@ def test_every_concept_is_well_formed(codes: Graph) -> None:
 # --- shapes --------------------------------------------------------------------------------------
 
 
+INDICATOR_SCHEME = URIRef(CODE_NS + "indicator")
+
+
+def test_indicator_concepts_parse_the_same_with_rdflib_and_pyoxigraph() -> None:
+    path = ONTOLOGY_DIR / INDICATOR_CONCEPTS_FILE
+    oxi_count = len(set(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)))
+    assert len(_indicator_concepts()) == oxi_count > 100
+
+
+def test_indicator_concepts_are_well_formed() -> None:
+    graph = _indicator_concepts()
+    assert (INDICATOR_SCHEME, RDF.type, SKOS.ConceptScheme) in graph
+    assert sorted(langs(graph, INDICATOR_SCHEME, SKOS.prefLabel)) == ["en", "zh"]
+    concepts = set(graph.subjects(RDF.type, FKGN.IndicatorConcept))
+    assert concepts == set(graph.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) >= 20
+    for concept in concepts:
+        notation = str(graph.value(concept, SKOS.notation))
+        assert str(concept) == f"{INDICATOR_SCHEME}/{notation}" and str(concept).isascii()
+        assert (concept, SKOS.inScheme, INDICATOR_SCHEME) in graph
+        assert sorted(langs(graph, concept, SKOS.prefLabel)) == ["en", "zh"], concept
+        assert "en" in langs(graph, concept, SKOS.definition), concept
+        for broader in graph.objects(concept, SKOS.broader):
+            assert (broader, SKOS.narrower, concept) in graph, f"{broader} skos:narrower {concept} is missing"
+        for narrower in graph.objects(concept, SKOS.narrower):
+            assert (narrower, SKOS.broader, concept) in graph, f"{narrower} skos:broader {concept} is missing"
+        top = graph.value(concept, SKOS.topConceptOf)
+        assert (top is None) == (graph.value(concept, SKOS.broader) is not None), concept
+
+
+def test_indicator_concept_labels_and_patterns_pick_one_concept_each() -> None:
+    graph = _indicator_concepts()
+    # Indicators (the link targets) have patterns and sit under a tier; tiers have neither patterns nor labels
+    # that an indicator name could take.
+    leaves = set(graph.subjects(FKGN.matchPattern, None))
+    assert len(leaves) >= 15
+    for tier in set(graph.subjects(RDF.type, FKGN.IndicatorConcept)) - leaves:
+        chinese = [str(label) for label in graph.objects(tier, SKOS.prefLabel) if label.language == "zh"]
+        assert chinese and all(label.endswith("指标") for label in chinese), tier
+    labels: dict[str, URIRef] = {}
+    for concept in leaves:
+        assert graph.value(concept, SKOS.narrower) is None and graph.value(concept, SKOS.broader) is not None
+        # The extractor's linker reads the same file: every label of a concept links to that concept.
+        notation = str(graph.value(concept, SKOS.notation))
+        for label in graph.objects(concept, SKOS.prefLabel | SKOS.altLabel):
+            if label.language != "zh":
+                continue
+            assert labels.setdefault(str(label), concept) == concept, f"{label} labels two concepts"
+            assert link(str(label)) == (notation, f"label: {label}")
+            others = [c for c in leaves - {concept} for p in graph.objects(c, FKGN.matchPattern) if re.search(p, label)]
+            assert not others, f"{label} of {concept} also matches the pattern of {others}"
+
+
 def test_shapes_graph_is_valid_shacl(shapes: Graph) -> None:
     # meta_shacl validates the shapes graph against the SHACL-SHACL shapes first and raises if invalid.
     conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True, inference="none")
@@ -562,7 +630,7 @@ def test_shapes_cover_what_the_mapping_emits(shapes: Graph) -> None:
         FKGN.AmountStatement, FKGN.AdministrativeRegion, FKGN.Department, FKGN.Unit,
         FKGN.TableCellSelector, OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector,
         FKGN.BudgetLine, FKGN.BudgetTable, FKGN.Programme, FKGN.FundFlow, FKGN.ConsistencyIssue,
-        FKGN.DefinitionStatement,
+        FKGN.DefinitionStatement, FKGN.PerformanceEvaluation, FKGN.PerformanceIndicator, FKGN.IndicatorConcept,
     }  # fmt: skip
     assert expected <= targets
 
@@ -695,7 +763,7 @@ def base_graph() -> Graph:
 
 def validate(data: Graph, onto: Graph, codes: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
     union = Graph()
-    for graph in (onto, codes, _classifications(), shapes, data):
+    for graph in (onto, codes, _classifications(), _indicator_concepts(), shapes, data):
         for triple in graph:
             union.add(triple)
     conforms, report, text = pyshacl.validate(union, shacl_graph=shapes, inference="none")
@@ -1318,7 +1386,7 @@ def assert_domains_and_ranges_hold(onto: Graph, codes: Graph, data: Graph) -> No
     """Every FundKG property the data uses has a subject of its declared domain and, for object
     properties, a value of its declared range: otherwise RDFS would infer nonsense from the data."""
     typed = Graph()
-    for graph in (data, codes, _classifications()):
+    for graph in (data, codes, _classifications(), _indicator_concepts()):
         for triple in graph.triples((None, RDF.type, None)):
             typed.add(triple)
     checked = 0
@@ -1365,7 +1433,7 @@ def assert_terms_and_datatypes_hold(onto: Graph, data: Graph) -> None:
                 continue
             assert actual == declared, f"{p} has range {declared} but the mapping emits {actual}"
     codes_used = {o for o in data.objects() if isinstance(o, URIRef) and str(o).startswith(CODE_NS)}
-    known = _load("codelists") + _classifications()
+    known = _load("codelists") + _classifications() + _indicator_concepts()
     schemes = set(known.subjects(RDF.type, SKOS.ConceptScheme))
     for concept in codes_used:
         if (concept, RDF.type, None) in known:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from kg import __version__
 from kg.document import Document
+from kg.extract.allocations import find_allocations, without_own_number
 from kg.extract.amounts import find_amounts
 from kg.extract.definitions import find_definitions
 from kg.extract.docnumbers import find_citations
+from kg.extract.indicators import find_evaluations
 from kg.extract.metadata import extract_metadata, find_subordinate_units
 from kg.extract.orgs import find_organisations
 from kg.extract.programmes import find_programmes
@@ -37,16 +39,26 @@ def extract_report(doc: Document) -> ReportRecords:
     amounts = find_amounts(doc)
     budget_lines = find_budget_lines(doc, amounts)
     programmes, funding_sources, funding_issues = find_programmes(doc, metadata.publisher, amounts)
+    evaluations, evaluation_issues = find_evaluations(doc, metadata, programmes)
+    allocations, allocation_issues = find_allocations(doc, metadata)
     return ReportRecords(
         document=doc,
         metadata=metadata,
         organisations=[*subordinates, *mentioned],
-        citations=find_citations(doc),
+        citations=without_own_number(find_citations(doc), allocations),
         amounts=amounts,
         budget_lines=budget_lines,
         programmes=programmes,
         funding_sources=funding_sources,
-        issues=[*reconcile(budget_lines), *prose_identities(amounts), *funding_issues],
+        issues=[
+            *reconcile(budget_lines),
+            *prose_identities(amounts),
+            *funding_issues,
+            *evaluation_issues,
+            *allocation_issues,
+        ],
+        evaluations=evaluations,
+        allocations=allocations,
         definitions=find_definitions(doc),
         extractor_version=EXTRACTOR_VERSION,
     )

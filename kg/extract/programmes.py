@@ -65,7 +65,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.document import Block, BlockKind, Cell, Document, Row
+from kg.document import Block, Cell, Document, Row
 from kg.extract import orgs
 from kg.extract.amounts import find_amounts, parse_amount
 from kg.extract.records import (
@@ -610,14 +610,7 @@ class _FormReader:
 
 def _read_forms(ctx: _Context) -> None:
     reader = _FormReader(ctx)
-    doc = ctx.doc
-    for block in doc.blocks:
-        if block.kind is BlockKind.TABLE and block.table is not None:
-            table = doc.tables[block.table]
-            for i, row in enumerate(table.rows):
-                reader.row(table.index, i, row)
-        else:
-            reader.text_block(block)
+    ctx.doc.walk(reader.row, reader.text_block)
     reader.close()
 
 

@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from kg.document import Document
+
+if TYPE_CHECKING:
+    from kg.extract.allocations import Notice
 
 
 class GovLevel(str, Enum):
@@ -306,7 +310,7 @@ class Allocation:
     """One row of an allocation table: money sent to a recipient region or unit.
 
     `payer` is the issuing department (or the level's finance department); `levels` the level(s)
-    the money comes from (中央资金/省级资金 columns), empty when the row gives only a total.
+    the money comes from: the 中央资金/省级资金 column, else the levels the fund's name gives.
     """
 
     recipient: str  # as written, e.g. 柳林县
@@ -318,6 +322,8 @@ class Allocation:
     payer: Organisation | None = None
     function_code: str | None = None  # 支出功能分类科目 to book it under
     is_total: bool = False
+    recipient_evidence: Evidence | None = None  # the recipient cell
+    notice: Notice | None = None  # what the notice says about itself (shared by its rows)
 
 
 @dataclass(frozen=True)

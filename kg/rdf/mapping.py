@@ -259,7 +259,9 @@ class ReportMapper:
         self.derived(node, amount.evidence)
 
     def run(self) -> list[Quad]:
+        from kg.rdf.allocations import map_allocations
         from kg.rdf.budget import BudgetMapper
+        from kg.rdf.indicators import map_evaluations
 
         self.report_node()
         self.publisher_node = self.publisher_and_units()
@@ -268,6 +270,8 @@ class ReportMapper:
         for amount in self.records.amounts:
             self.amount(amount)
         BudgetMapper(self).run()
+        map_evaluations(self)
+        map_allocations(self)
         return self.quads
 
 

@@ -165,6 +165,36 @@ class FKG:
     DefinitionStatement = NamedNode(FKG_NS + "DefinitionStatement")
     defines = NamedNode(FKG_NS + "defines")
 
+    # Performance evaluations
+    evaluates = NamedNode(FKG_NS + "evaluates")
+    indicator = NamedNode(FKG_NS + "indicator")
+    indicatorConcept = NamedNode(FKG_NS + "indicatorConcept")
+    conceptRule = NamedNode(FKG_NS + "conceptRule")
+    matchPattern = NamedNode(FKG_NS + "matchPattern")
+    tier1 = NamedNode(FKG_NS + "tier1")
+    tier2 = NamedNode(FKG_NS + "tier2")
+    tier3 = NamedNode(FKG_NS + "tier3")
+    comparison = NamedNode(FKG_NS + "comparison")
+    targetValue = NamedNode(FKG_NS + "targetValue")
+    adjustedTargetValue = NamedNode(FKG_NS + "adjustedTargetValue")
+    actualValue = NamedNode(FKG_NS + "actualValue")
+    unit = NamedNode(FKG_NS + "unit")
+    weight = NamedNode(FKG_NS + "weight")
+    score = NamedNode(FKG_NS + "score")
+    deviation = NamedNode(FKG_NS + "deviation")
+    isCore = NamedNode(FKG_NS + "isCore")
+    targetMet = NamedNode(FKG_NS + "targetMet")
+    deviationReason = NamedNode(FKG_NS + "deviationReason")
+    totalScore = NamedNode(FKG_NS + "totalScore")
+    maxScore = NamedNode(FKG_NS + "maxScore")
+    grade = NamedNode(FKG_NS + "grade")
+    executionRate = NamedNode(FKG_NS + "executionRate")
+
+    # Allocation notices and cross-level links
+    allocates = NamedNode(FKG_NS + "allocates")
+    recipientRegion = NamedNode(FKG_NS + "recipientRegion")
+    linkedAllocation = NamedNode(FKG_NS + "linkedAllocation")
+
     # Store manifest (which named graph currently holds which report)
     currentGraph = NamedNode(FKG_NS + "currentGraph")
     sourcePath = NamedNode(FKG_NS + "sourcePath")
@@ -206,3 +236,4 @@ class CODE:
 
 ONTOLOGY_GRAPH = NamedNode(GRAPH_NS + "ontology")
 MANIFEST_GRAPH = NamedNode(GRAPH_NS + "manifest")
+LINKS_GRAPH = NamedNode(GRAPH_NS + "links")  # cross-report links, rewritten by kg.linking after each build

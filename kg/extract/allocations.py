@@ -1,0 +1,735 @@
+"""Allocation notices (资金下达通知): how much of which fund a finance department sends, to whom.
+
+`find_allocations(doc, metadata)` returns one `Allocation` per amount of the notice's allocation
+table, and the `ConsistencyIssue`s of its totals. A report that is no notice yields nothing, cheaply.
+
+The notice itself (`Notice`, shared by all its rows):
+- Title: the first line near the top that reads 关于…下达/分配/拨付…通知 (or without 关于). The
+  report's kind is not required: a title such as 关于下达…资金预算的通知 is a notice even where the
+  metadata reads 预算 as a budget.
+- Issuers: the organisations named before 关于 on the title line or on the line just above it (the
+  joint issuers 山西省财政厅 山西省医疗保障局), else a 发文机关： label, else the metadata publisher.
+  The payer is the first finance body among them (财政部/财政厅/财政局): money moves from treasury to
+  treasury; the others co-sign.
+- Own number (文号): a line that is nothing but a 文号, a 发文字号：/文号： label, or a 文号 table cell,
+  standing before the body (the first 。 after the title). Numbers cited in the body (根据…（财社〔…〕…号）)
+  are never the notice's own; `without_own_number` keeps a notice from citing itself.
+- Fund: the title between the verb (and year) and 的通知, a trailing 预算 dropped: 中央和省级医疗救助
+  补助资金. Year: the title's, else the report's. Source levels: the level words the fund starts with
+  (中央和省级 → central, province), else the payer's level. `fund_core` strips those words, the year
+  and batch marks, so that the funds of the levels compare (医疗救助补助资金).
+- Function code: the expenditure code (2…, 3/5/7 digits) after 收支分类科目/功能分类科目/支出列.
+
+Tables come in three layouts, turned into one grid of cells and read alike:
+- Word/HTML tables: the Document's tables;
+- pipe tables in text, `| 柳林县 | 749 |` (a markdown separator row is skipped);
+- one cell per line, as web pages give after extraction: a recipient header line (地区, 县（市、区）…),
+  the column header lines, then each row as a label line followed by its numbers. A row whose count
+  of numbers fits no column is not read ("allocation-row-cells").
+Pipe and line tables are not in `Document.tables`: their cells are numbered as tables
+len(doc.tables), len(doc.tables) + 1 … in the order found, so that a CellRef still gives row and
+column; offsets are exact as always.
+
+Header: a row with a recipient column and a money column, merged with the header rows under it
+(合计 | 其中 over 中央资金 | 省级资金). Columns are read by header text, never by position: 中央/省级/
+市级/县级 (资金, 补助 …) are level columns; 合计/金额/资金/下达数 the row total; 序号, 备注 and the like
+are skipped. Unit: (万元) in the header cell, else 单位：万元 just above the table, else 元.
+
+Rows: 合计/总计 is the table total (is_total); 小计 rows are skipped; 其中… rows are parts of the row
+above (read, not summed). With level columns each non-zero level amount is one Allocation; without,
+the row total is one Allocation from the fund's source levels. Recipients resolve with the payer's
+region as context and must lie inside it; 市本级/本级 is the payer's own region; a unit name resolves as
+an organisation. What does not resolve keeps its name and no region: never a guess.
+
+Checks (tolerance 0.01 of the table's unit): "allocation-total" when a column's 合计 differs from the
+sum of its rows; "allocation-row" when a row's total differs from the sum of its level columns.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kg.document import BlockKind, Document
+from kg.extract import orgs, regions
+from kg.extract.amounts import parse_amount
+from kg.extract.docnumbers import parse_document_number
+from kg.extract.programmes import _levels_of
+from kg.extract.records import (
+    Allocation,
+    Amount,
+    BudgetPhase,
+    CellRef,
+    Citation,
+    ConsistencyIssue,
+    DocumentNumber,
+    Evidence,
+    GovLevel,
+    Organisation,
+    Region,
+    ReportMetadata,
+)
+
+_HEAD_LINES = 15  # the title stands among the first lines
+_TITLE_MAX = 90
+_VERB = r"(?:提前下达|预下达|下达|分配|拨付|下拨|预拨|清算)"
+_TITLE = re.compile(rf"关于.{{0,60}}?{_VERB}.{{0,60}}?通知|{_VERB}.{{0,60}}?资金.{{0,20}}?通知")
+_FUND = re.compile(rf"{_VERB}(?P<year>\s*20\d{{2}}\s*年度?)?(?P<fund>.+?)(?:预算)?的?通知")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_SOURCE = re.compile(r"^(?:中央|省|市|县|区)(?:级|财政)?(?:[、和与及](?:中央|省|市|县|区)(?:级|财政)?)*")
+_ISSUER_LABEL = re.compile(r"发文(?:机关|单位)\s*[:：]")
+_NUMBER_LABEL = re.compile(r"(?:发文字号|文\s*号|文件编号)\s*[:：]\s*(?P<n>[^\s，,。；;]+)")
+_FUNCTION = re.compile(
+    r"(?:收支分类科目|功能分类科目|支出功能分类|支出列入?)[^。；;\n]{0,24}?(?<!\d)(?P<code>2\d{2}(?:\d{2}){0,2})(?!\d)"
+)
+_FINANCE = re.compile(r"财政")
+_SPACES = re.compile(r"\s+")
+
+# Column headers (spaces and units removed before matching).
+_UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
+_CAPTION_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|亿元)")
+_RECIPIENT_HEADER = re.compile(
+    r"^(?:地区|市别|县别|市县|县区|县市|地市|省份|省别|区域|单位|分配对象|项目单位|"
+    r"(?:县|市)[(（](?:市|县|区|州)(?:、?(?:市|县|区|旗))*[)）])(?:名称)?$"
+)
+_SEQ_HEADER = re.compile(r"^(?:序号|编号|序)$")
+_LEVEL_HEADER = re.compile(
+    r"^(?:其中[:：]?)?(?P<lv>中央|省|市|县|区)(?:级|本级)?(?:财政)?(?:补助|配套|专项|转移支付)?(?:资金|金额|补助|部分)?$"
+)
+_TOTAL_HEADER = re.compile(r"合计|小计|总计|金额|资金|补助|数额|下达数|分配数|^计$")
+_NOT_MONEY = re.compile(r"备注|说明|文号|科目|指标|目标|比例|%|率")
+_TOTAL_ROW = re.compile(r"^(?:合计|总计|总额|共计|全(?:国|省|市|区|县)合计)$")
+_SUBTOTAL_ROW = re.compile(r"小计$")
+_PART_ROW = re.compile(r"^其中[:：]?")
+_OWN_REGION = re.compile(r"^(?:省|市|县|区|州|盟)?本级$|^(?:省|市|县|区)直(?:单位|部门)?$")
+_PIPE_SEPARATOR = re.compile(r"^:?-{3,}:?$")
+_LABEL_STOP = re.compile(r"[。：:，,；;]")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What an allocation notice says about itself."""
+
+    title: str  # 关于下达…的通知, without the issuers
+    title_evidence: Evidence
+    issuers: tuple[Organisation, ...]  # joint issuers, in the order written
+    fund: str  # as written, e.g. 中央和省级医疗救助补助资金
+    fund_evidence: Evidence
+    year: int | None
+    source_levels: tuple[GovLevel, ...]
+    number: DocumentNumber | None = None  # the notice's own 文号
+    number_evidence: Evidence | None = None
+    function_code: str | None = None  # 支出功能分类科目, e.g. 2101301
+    function_evidence: Evidence | None = None
+
+    @property
+    def payer(self) -> Organisation | None:
+        return _payer(self.issuers)
+
+
+def _payer(issuers: tuple[Organisation, ...]) -> Organisation | None:
+    """The finance body among the issuers (else the first issuer): the treasury that pays."""
+    return next((o for o in issuers if _FINANCE.search(o.name)), issuers[0] if issuers else None)
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+_CORE_NOISE = re.compile(r"20\d{2}\s*年度?|[（(][^）)]*[)）]|第[一二三四五六七八九十\d]+批|提前下达|预算$|\s+")
+_CORE_LEVELS = re.compile(r"^(?:(?:中央(?:财政)?|(?:省|市|县|区)(?:级|本级)(?:财政)?|(?:省|市|县|区)财政)[、和与及]?)+")
+
+
+def fund_core(name: str) -> str:
+    """A fund's name without year, batch, 预算 and the levels it comes from: what the levels share.
+
+    中央和省级医疗救助补助资金 and 2022年中央财政医疗救助补助资金（第二批） → 医疗救助补助资金.
+    """
+    core = _CORE_NOISE.sub("", name)
+    return _CORE_LEVELS.sub("", core) or core
+
+
+# -- the notice ------------------------------------------------------------------------------------
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Non-blank lines of text[start:end], trimmed, as spans."""
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        a, b = pos, stop
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            yield a, b
+        pos = stop + 1
+
+
+def _title_line(doc: Document) -> tuple[tuple[int, int], re.Match[str]] | None:
+    for n, (a, b) in enumerate(_lines(doc.text, 0, len(doc.text))):
+        if n >= _HEAD_LINES:
+            return None
+        if b - a <= _TITLE_MAX and (m := _TITLE.search(doc.text, a, b)):
+            return (a, b), m
+    return None
+
+
+def _only_organisations(doc: Document, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    rest = doc.text[start:end]
+    for s, e in sorted(spans, reverse=True):
+        rest = rest[: s - start] + rest[e - start :]
+    return not rest.strip()
+
+
+def _issuers(
+    doc: Document, line: tuple[int, int], title_start: int, metadata: ReportMetadata
+) -> tuple[Organisation, ...]:
+    mentions = orgs.mention_spans(doc.text)
+    spans = [(s, e) for s, e in mentions if line[0] <= s and e <= title_start]
+    if not spans and line[0] > 0:  # the issuers on the line above: 财政部 国家医疗保障局 / 关于…
+        above = list(_lines(doc.text, doc.text.rfind("\n", 0, max(0, line[0] - 1)) + 1, line[0]))
+        if above:
+            a, b = above[-1]
+            found = [(s, e) for s, e in mentions if a <= s and e <= b]
+            if found and _only_organisations(doc, a, b, found):
+                spans = found
+    if not spans and (label := _ISSUER_LABEL.search(doc.text, 0, min(len(doc.text), 2000))):
+        end = doc.text.find("\n", label.end())
+        end = len(doc.text) if end < 0 else end
+        spans = [(s, e) for s, e in mentions if label.end() <= s and e <= end]
+    if not spans:
+        return (metadata.publisher,) if metadata.publisher else ()
+    found_orgs: dict[str, Organisation] = {}
+    for s, e in spans:
+        org = orgs.organisation(doc, s, e, role="publisher")
+        found_orgs.setdefault(org.name, org)
+    return tuple(found_orgs.values())
+
+
+def _own_number(doc: Document, body_start: int) -> tuple[DocumentNumber, Evidence] | None:
+    """The notice's own 文号: a bare number line, a labelled number or a 文号 cell before the body."""
+    text = doc.text
+    for a, b in _lines(text, 0, body_start):
+        line = text[a:b]
+        if (number := parse_document_number(line)) is not None:
+            return number, Evidence.of(doc, a, b)
+        if (m := _NUMBER_LABEL.search(line)) and (number := parse_document_number(m.group("n"))):
+            return number, Evidence.of(doc, a + m.start("n"), a + m.end("n"))
+    for table in doc.tables:
+        if table.start >= body_start:
+            break
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells[:-1]):
+                nxt = row.cells[c + 1]
+                if re.fullmatch(r"(?:发文字号|文号)[:：]?", _squash(cell.text)) and (
+                    number := parse_document_number(nxt.text)
+                ):
+                    return number, Evidence.of(doc, nxt.start, nxt.end, cell=CellRef(table.index, r, c + 1))
+    return None
+
+
+def read_notice(doc: Document, metadata: ReportMetadata) -> Notice | None:
+    """The notice's own description, or None when the report is no allocation notice."""
+    found = _title_line(doc)
+    if found is None:
+        return None
+    line, title = found
+    fund_match = _FUND.search(doc.text, title.start(), title.end())
+    if fund_match is None:
+        return None
+    issuers = _issuers(doc, line, title.start(), metadata)
+    payer = _payer(issuers)
+    context = payer.region if payer else None
+    raw = fund_match.group("fund")
+    fund = raw.strip()
+    fund_start = fund_match.start("fund") + raw.index(fund)
+    year_match = _YEAR.search(doc.text, title.start(), title.end())
+    year = int(year_match.group(1)) if year_match else metadata.fiscal_year
+    source = _SOURCE.match(fund)
+    levels = _levels_of(source.group(), context) if source else ()
+    if not levels and payer is not None and payer.level is not None:
+        levels = (payer.level,)
+    body = doc.text.find("。", line[1])
+    body_start = len(doc.text) if body < 0 else body
+    own = _own_number(doc, body_start)
+    function = _FUNCTION.search(doc.text)
+    return Notice(
+        title=title.group(),
+        title_evidence=Evidence.of(doc, title.start(), title.end()),
+        issuers=issuers,
+        fund=fund,
+        fund_evidence=Evidence.of(doc, fund_start, fund_start + len(fund)),
+        year=year,
+        source_levels=levels,
+        number=own[0] if own else None,
+        number_evidence=own[1] if own else None,
+        function_code=function.group("code") if function else None,
+        function_evidence=Evidence.of(doc, function.start("code"), function.end("code")) if function else None,
+    )
+
+
+def without_own_number(citations: list[Citation], allocations: list[Allocation]) -> list[Citation]:
+    """The citations of a report, less the notice's own number (a notice does not cite itself)."""
+    notice = next((a.notice for a in allocations if a.notice is not None), None)
+    own = notice.number_evidence if notice else None
+    if own is None:
+        return citations
+    return [c for c in citations if not (c.evidence.start >= own.start and c.evidence.end <= own.end)]
+
+
+# -- grids: the three table layouts as rows of cells ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    start: int
+    end: int
+    ref: CellRef
+
+
+@dataclass
+class _Grid:
+    rows: list[list[_Cell]]
+    start: int
+
+
+def _document_grids(doc: Document) -> list[_Grid]:
+    return [
+        _Grid(
+            [
+                [_Cell(c.text, c.start, c.end, CellRef(t.index, r, i)) for i, c in enumerate(row.cells)]
+                for r, row in enumerate(t.rows)
+            ],
+            t.start,
+        )
+        for t in doc.tables
+    ]
+
+
+_NO_SPAN = (-1, -1)
+
+
+def _text_blocks(doc: Document) -> list[tuple[int, int]]:
+    """Paragraph and heading blocks as trimmed spans; _NO_SPAN stands for a table between them."""
+    out: list[tuple[int, int]] = []
+    for block in doc.blocks:
+        if block.kind is BlockKind.TABLE:
+            out.append(_NO_SPAN)
+            continue
+        a, b = block.start, block.end
+        while a < b and doc.text[a].isspace():
+            a += 1
+        while b > a and doc.text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _pipe_cells(doc: Document, a: int, b: int) -> list[tuple[str, int, int]]:
+    line = doc.text[a:b]
+    bars = [i for i, ch in enumerate(line) if ch == "|"]
+    cells: list[tuple[str, int, int]] = []
+    for left, right in itertools.pairwise(bars):
+        s, e = left + 1, right
+        while s < e and line[s].isspace():
+            s += 1
+        while e > s and line[e - 1].isspace():
+            e -= 1
+        cells.append((line[s:e], a + s, a + e))
+    return cells
+
+
+def _pipe_grids(doc: Document, blocks: list[tuple[int, int]], first: int) -> list[_Grid]:
+    grids: list[_Grid] = []
+    run: list[tuple[int, int]] = []
+
+    def close() -> None:
+        rows = [_pipe_cells(doc, a, b) for a, b in run]
+        rows = [r for r in rows if r and not all(_PIPE_SEPARATOR.match(_squash(t)) for t, _, _ in r)]
+        if len(rows) >= 2:
+            index = first + len(grids)
+            cells = [
+                [_Cell(t, s, e, CellRef(index, r, c)) for c, (t, s, e) in enumerate(row)] for r, row in enumerate(rows)
+            ]
+            grids.append(_Grid(cells, run[0][0]))
+        run.clear()
+
+    for a, b in blocks:
+        if a >= 0 and doc.text.startswith("|", a) and doc.text[b - 1] == "|":
+            run.append((a, b))
+        elif run:
+            close()
+    if run:
+        close()
+    return grids
+
+
+def _header_kind(text: str) -> str:
+    """recipient | seq | level | total | other, from a header cell's text."""
+    squashed = _UNIT.sub("", _squash(text))
+    if not squashed:
+        return "other"
+    if _SEQ_HEADER.match(squashed):
+        return "seq"
+    if _RECIPIENT_HEADER.match(squashed):
+        return "recipient"
+    if _NOT_MONEY.search(squashed):
+        return "other"
+    if _LEVEL_HEADER.match(squashed):
+        return "level"
+    if _TOTAL_HEADER.search(squashed):
+        return "total"
+    return "other"
+
+
+def _is_number(text: str) -> bool:
+    return parse_amount(text) is not None
+
+
+def _is_label(text: str) -> bool:
+    return len(text) <= 20 and not _LABEL_STOP.search(text) and not _is_number(text)
+
+
+def _line_rows(
+    doc: Document, blocks: list[tuple[int, int]], i: int, kinds: list[str]
+) -> tuple[list[list[tuple[int, int]]], int, list[ConsistencyIssue]]:
+    """The data rows of a one-cell-per-line table, each a label line followed by its numbers.
+
+    Rows come back as spans in header order (a missing 序号 as _NO_SPAN). With a 序号 column, the
+    number after a complete row is the next row's 序号. The table ends at a line that is neither a
+    number nor a short label, or at a label with no numbers after it (a signature, a heading).
+    """
+    values = sum(1 for k in kinds if k not in ("recipient", "seq"))
+    has_seq = "seq" in kinds
+    rows: list[list[tuple[int, int]]] = []
+    issues: list[ConsistencyIssue] = []
+    label: tuple[int, int] | None = None
+    seq = pending = _NO_SPAN
+    numbers: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        assert label is not None
+        if len(numbers) != values:
+            text = doc.text[label[0] : label[1]]
+            issues.append(
+                ConsistencyIssue(
+                    "allocation-row-cells",
+                    f"分配表“{text}”一行有 {len(numbers)} 个数，表头有 {values} 个金额列：未读取",
+                    Decimal(values),
+                    Decimal(len(numbers)),
+                    Decimal(0),
+                    tuple(Evidence.of(doc, a, b) for a, b in [label, *numbers]),
+                )
+            )
+            return
+        queue = iter(numbers)
+        rows.append([seq if k == "seq" else label if k == "recipient" else next(queue) for k in kinds])
+
+    while i < len(blocks):
+        a, b = blocks[i]
+        if a < 0:
+            break
+        text = doc.text[a:b]
+        if _is_number(text):
+            integer = re.fullmatch(r"\d{1,3}", text) is not None
+            if label is None or (has_seq and integer and len(numbers) == values):
+                if not (has_seq and integer):
+                    break
+                if label is not None:
+                    flush()
+                    label, numbers = None, []
+                pending = (a, b)
+            else:
+                numbers.append((a, b))
+        elif _is_label(text):
+            if label is not None and not numbers:
+                label = None  # a label without numbers: the table ended before it
+                break
+            if label is not None:
+                flush()
+            label, seq, pending, numbers = (a, b), pending, _NO_SPAN, []
+        else:
+            break
+        i += 1
+    if label is not None and numbers:
+        flush()
+    return rows, i, issues
+
+
+def _line_grids(doc: Document, blocks: list[tuple[int, int]], first: int) -> tuple[list[_Grid], list[ConsistencyIssue]]:
+    grids: list[_Grid] = []
+    issues: list[ConsistencyIssue] = []
+    i = 0
+    while i < len(blocks):
+        a, b = blocks[i]
+        if a < 0 or _header_kind(doc.text[a:b]) != "recipient":
+            i += 1
+            continue
+        header = [(a, b)]
+        if i and blocks[i - 1][0] >= 0 and _header_kind(doc.text[blocks[i - 1][0] : blocks[i - 1][1]]) == "seq":
+            header.insert(0, blocks[i - 1])
+        j = i + 1
+        while j < len(blocks) and blocks[j][0] >= 0:
+            text = doc.text[blocks[j][0] : blocks[j][1]]
+            repeated = any(doc.text[s:e] == text for s, e in header)  # 合计 again: the total row's label
+            if repeated or _is_number(text) or len(text) > 16 or _header_kind(text) not in ("level", "total"):
+                break
+            header.append(blocks[j])
+            j += 1
+        kinds = [_header_kind(doc.text[s:e]) for s, e in header]
+        if not any(k in ("level", "total") for k in kinds):
+            i += 1
+            continue
+        rows, end, row_issues = _line_rows(doc, blocks, j, kinds)
+        issues.extend(row_issues)
+        if rows:
+            index = first + len(grids)
+            cells = [[_Cell(doc.text[s:e], s, e, CellRef(index, 0, c)) for c, (s, e) in enumerate(header)]]
+            for r, row in enumerate(rows, start=1):
+                cells.append([_cell_or_blank(doc, s, e, CellRef(index, r, c)) for c, (s, e) in enumerate(row)])
+            grids.append(_Grid(cells, header[0][0]))
+        i = max(end, j)
+    return grids, issues
+
+
+def _cell_or_blank(doc: Document, start: int, end: int, ref: CellRef) -> _Cell:
+    """A cell, or an empty one where a one-cell-per-line row has no 序号 (the 合计 row)."""
+    if start < 0:
+        return _Cell("", 0, 0, ref)
+    return _Cell(doc.text[start:end], start, end, ref)
+
+
+# -- reading a grid --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    recipient: int
+    levels: dict[int, tuple[GovLevel, ...]]  # level columns
+    totals: list[int]  # row-total columns
+    headers: dict[int, str]
+    units: dict[int, str]
+    body: int  # the first data row
+
+    @property
+    def money(self) -> list[int]:
+        return sorted([*self.levels, *self.totals])
+
+
+def _caption_unit(doc: Document, grid: _Grid) -> str:
+    """单位：万元 in a header cell or in the lines just above the table; else 元."""
+    for cell in grid.rows[0]:
+        if m := _CAPTION_UNIT.search(cell.text):
+            return m.group(1)
+    found = _CAPTION_UNIT.findall(doc.text, max(0, grid.start - 200), grid.start)
+    return found[-1] if found else "元"
+
+
+def _merge_header(rows: list[list[_Cell]], first: int) -> tuple[dict[int, str], int]:
+    """Header texts per column from the header row and the header rows under it (其中 / 中央资金)."""
+    parts: dict[int, list[str]] = {}
+    end = first
+    while end < len(rows) and end - first < 3 and not any(_is_number(c.text) for c in rows[end]):
+        kinds = [_header_kind(c.text) for c in rows[end]]
+        if end > first and not any(k != "other" for k in kinds):
+            break
+        for i, cell in enumerate(rows[end]):
+            text = _squash(cell.text)
+            if text and text not in parts.setdefault(i, []):
+                parts[i].append(text)
+        end += 1
+    # 其中 over 中央资金 says the column is a part: the name is 中央资金.
+    merged = {i: "".join(p) for i, p in parts.items() if p}
+    return {i: _PART_ROW.sub("", text) or text for i, text in merged.items()}, end
+
+
+def _columns(doc: Document, grid: _Grid, context: Region | None) -> _Columns | None:
+    unit = _caption_unit(doc, grid)
+    for first in range(min(len(grid.rows), 5)):
+        if any(_is_number(c.text) for c in grid.rows[first]):
+            continue
+        headers, body = _merge_header(grid.rows, first)
+        kinds = {i: _header_kind(text) for i, text in headers.items()}
+        recipient = next((i for i in sorted(kinds) if kinds[i] == "recipient"), None)
+        if recipient is None or not any(k in ("level", "total") for k in kinds.values()):
+            continue
+        levels: dict[int, tuple[GovLevel, ...]] = {}
+        for i, kind in kinds.items():
+            level = _LEVEL_HEADER.match(_UNIT.sub("", headers[i])) if kind == "level" else None
+            if level:
+                levels[i] = _levels_of(level.group("lv"), context)
+        totals = sorted(i for i, kind in kinds.items() if kind == "total")
+        units = {}
+        for i in [*levels, *totals]:
+            m = _UNIT.search(headers[i])
+            units[i] = (m.group(1) or m.group(2)) if m else unit
+        return _Columns(recipient, levels, totals, headers, units, body)
+    return None
+
+
+@dataclass(frozen=True)
+class _Row:
+    label: str
+    cell: _Cell
+    kind: str  # total | part | row
+    amounts: dict[int, Amount]
+
+
+def _rows(doc: Document, grid: _Grid, cols: _Columns) -> list[_Row]:
+    rows: list[_Row] = []
+    for cells in grid.rows[cols.body :]:
+        if cols.recipient >= len(cells):
+            continue
+        cell = cells[cols.recipient]
+        label = _squash(cell.text)
+        if not label or _SUBTOTAL_ROW.search(label):
+            continue
+        kind = "total" if _TOTAL_ROW.match(label) else "part" if _PART_ROW.match(label) else "row"
+        label = _PART_ROW.sub("", label)
+        amounts: dict[int, Amount] = {}
+        for i in cols.money:
+            if i >= len(cells) or (parsed := parse_amount(cells[i].text, cols.units[i])) is None:
+                continue
+            c = cells[i]
+            evidence = Evidence.of(doc, c.start, c.end, cell=c.ref)
+            amounts[i] = Amount(parsed[0], c.text, parsed[1], evidence, cols.headers[i])
+        if amounts:
+            rows.append(_Row(label, cell, kind, amounts))
+    return rows
+
+
+def _tolerance(unit: str) -> Decimal:
+    parsed = parse_amount("0.01", unit)
+    return parsed[0] if parsed else Decimal("0.01")
+
+
+def _yuan_text(value: Decimal, unit: str) -> str:
+    divisor = {"万元": Decimal(10_000), "亿元": Decimal(100_000_000)}.get(unit, Decimal(1))
+    return f"{(value / divisor).normalize():f}"
+
+
+def _checks(doc: Document, fund: str, cols: _Columns, rows: list[_Row]) -> list[ConsistencyIssue]:
+    issues: list[ConsistencyIssue] = []
+    total = next((r for r in rows if r.kind == "total"), None)
+    parts = [r for r in rows if r.kind == "row"]
+    for i in cols.money:
+        if total is None or i not in total.amounts:
+            continue
+        expected = total.amounts[i]
+        present = [r.amounts[i] for r in parts if i in r.amounts]
+        found = sum((a.yuan for a in present), Decimal(0))
+        tolerance = _tolerance(cols.units[i])
+        if abs(found - expected.yuan) > tolerance:
+            issues.append(
+                ConsistencyIssue(
+                    "allocation-total",
+                    f"{fund}分配表“{cols.headers[i]}”列：合计 {expected.text} 与各行之和 "
+                    f"{_yuan_text(found, cols.units[i])} 不符（{cols.units[i]}）",
+                    expected.yuan,
+                    found,
+                    tolerance,
+                    (expected.evidence, *(a.evidence for a in present)),
+                )
+            )
+    if not cols.levels or not cols.totals:
+        return issues
+    for row in rows:
+        whole = row.amounts.get(cols.totals[0])
+        split = [row.amounts[i] for i in cols.levels if i in row.amounts]
+        if whole is None or not split:
+            continue
+        found = sum((a.yuan for a in split), Decimal(0))
+        tolerance = _tolerance(cols.units[cols.totals[0]])
+        if abs(found - whole.yuan) > tolerance:
+            issues.append(
+                ConsistencyIssue(
+                    "allocation-row",
+                    f"{fund}分配表“{row.label}”行：合计 {whole.text} 与各级资金之和 "
+                    f"{'+'.join(a.text for a in split)} 不符",
+                    whole.yuan,
+                    found,
+                    tolerance,
+                    (whole.evidence, *(a.evidence for a in split)),
+                )
+            )
+    return issues
+
+
+def _recipient(label: str, context: Region | None) -> Region | None:
+    """The region a row names, inside the payer's region; the payer's own for 本级; else None."""
+    if _OWN_REGION.match(label):
+        return context
+    if label.endswith(orgs.SUFFIXES):  # a unit: it may belong to the payer's own region
+        region = orgs.describe(label, context)[1]
+        inside = region is not None and (context is None or regions.is_ancestor_or_self(context, region))
+        return region if inside else None
+    region = regions.resolve_region(label, context)
+    if region is None or context is None:
+        return region
+    if region.code == context.code or not regions.is_ancestor_or_self(context, region):
+        return None
+    return region
+
+
+def _allocations(doc: Document, notice: Notice, cols: _Columns, rows: list[_Row]) -> list[Allocation]:
+    payer = notice.payer
+    context = payer.region if payer else None
+    out: list[Allocation] = []
+    for row in rows:
+        total = row.kind == "total"
+        region = None if total else _recipient(row.label, context)
+        evidence = Evidence.of(doc, row.cell.start, row.cell.end, cell=row.cell.ref)
+        if cols.levels:
+            pairs = [(levels, row.amounts.get(i)) for i, levels in cols.levels.items()]
+        else:
+            pairs = [(notice.source_levels, row.amounts.get(cols.totals[0]))]
+        for levels, amount in pairs:
+            if amount is None or amount.yuan == 0:
+                continue
+            out.append(
+                Allocation(
+                    recipient=row.label,
+                    recipient_region=region,
+                    programme=notice.fund,
+                    levels=levels,
+                    phase=BudgetPhase.ALLOCATED,
+                    amount=amount,
+                    payer=payer,
+                    function_code=notice.function_code,
+                    is_total=total,
+                    recipient_evidence=evidence,
+                    notice=notice,
+                )
+            )
+    return out
+
+
+def find_allocations(doc: Document, metadata: ReportMetadata) -> tuple[list[Allocation], list[ConsistencyIssue]]:
+    """The rows of an allocation notice's tables as Allocations, and the failed checks of their totals."""
+    notice = read_notice(doc, metadata)
+    if notice is None:
+        return [], []
+    blocks = _text_blocks(doc)
+    pipes = _pipe_grids(doc, blocks, len(doc.tables))
+    lines, issues = _line_grids(doc, blocks, len(doc.tables) + len(pipes))
+    context = notice.payer.region if notice.payer else None
+    allocations: list[Allocation] = []
+    for grid in sorted([*_document_grids(doc), *pipes, *lines], key=lambda g: g.start):
+        cols = _columns(doc, grid, context)
+        if cols is None:
+            continue
+        rows = _rows(doc, grid, cols)
+        allocations.extend(_allocations(doc, notice, cols, rows))
+        issues.extend(_checks(doc, notice.fund, cols, rows))
+    return allocations, issues
+
+
+__all__ = ["Notice", "find_allocations", "fund_core", "read_notice", "without_own_number"]

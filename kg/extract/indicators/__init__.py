@@ -1,0 +1,64 @@
+"""Performance self-evaluations (绩效自评): what programmes and departments promised and achieved.
+
+`find_evaluations(doc, metadata, programmes)` reads every layout the seed reports use and returns the
+evaluations with their indicators, plus the consistency issues found while checking them:
+
+- forms (`forms.py`): 项目/部门整体绩效自评表, 转移支付绩效自评表, 绩效目标申报表 and 重点项目自评表,
+  with name, tiers, unit, comparison, target, adjusted target, actual, deviation, weight, score, core
+  flag and reason as their columns give them;
+- scoring tables (`scoring.py`): 绩效自评指标计分表 split over many lines by a Word export;
+- prose (`prose.py`): lists of targets (具体评价指标) with the actuals the text reports later, and
+  sentences that state a score, a grade or an execution rate.
+
+Values, units and the met rules are in `values.py`, the link to shared indicator concepts in
+`concepts.py`, the checks in `checks.py`.
+"""
+
+from __future__ import annotations
+
+from kg.document import Document
+from kg.extract.indicators.checks import check
+from kg.extract.indicators.forms import read_forms
+from kg.extract.indicators.model import Draft, Programmes
+from kg.extract.indicators.prose import apply_statements, read_prose_targets
+from kg.extract.indicators.scoring import read_scoring_tables
+from kg.extract.records import ConsistencyIssue, Evaluation, Programme, ReportMetadata
+
+
+def _merge_same_subject(drafts: list[Draft]) -> list[Draft]:
+    """A scoring table and a list of targets of one programme are one evaluation (forms stay apart)."""
+    merged: list[Draft] = []
+    for draft in drafts:
+        same = next(
+            (m for m in merged if m.source != "form" and draft.source != "form" and m.subject == draft.subject
+             and m.is_department == draft.is_department),
+            None,
+        )  # fmt: skip
+        if same is None:
+            merged.append(draft)
+            continue
+        same.indicators.extend(draft.indicators)
+        same.total = same.total or draft.total
+        same.execution_rate = same.execution_rate or draft.execution_rate
+    return merged
+
+
+def find_evaluations(
+    doc: Document, metadata: ReportMetadata, programmes: list[Programme]
+) -> tuple[list[Evaluation], list[ConsistencyIssue]]:
+    """Every self-evaluation of the report and the checks that failed."""
+    publisher = metadata.publisher.name if metadata.publisher else None
+    region = metadata.publisher.region if metadata.publisher else None
+    known = Programmes(programmes)
+    drafts = [
+        *read_forms(doc, publisher, known),
+        *read_scoring_tables(doc, known),
+        *read_prose_targets(doc, region, known),
+    ]
+    drafts = apply_statements(doc, publisher, known, _merge_same_subject(drafts))
+    drafts.sort(key=lambda d: d.evidence.start)
+    issues = [issue for draft in drafts for issue in check(draft)]
+    return [d.record() for d in drafts], issues
+
+
+__all__ = ["find_evaluations"]

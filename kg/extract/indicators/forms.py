@@ -1,0 +1,418 @@
+"""Indicator tables of performance forms: 项目/部门整体绩效自评表, 转移支付绩效自评表, 绩效目标申报表.
+
+Rows are read as one stream in document order, like the funding part of the same forms
+(kg.extract.programmes, whose label helpers this module reuses): a form title or a 项目名称 label
+starts a form; 项目编码 and 自评总分 fill it; the funding header's 执行率 column gives the execution
+rate; the indicator header starts the indicator rows; a 总分 row ends them.
+
+Indicator header cells are named by their words, never by position: 一级/二级指标 tiers, 三级指标 /
+指标名称 the name, 计量单位, 指标性质, (年度)指标值, 调整后…指标值, …完成值, 偏离度, 得分系数,
+权重/分值, 得分, 是否核心指标, 说明/原因. A header wrapped over two lines (指 / 标 得 分) is joined
+column by column first.
+
+Rows are aligned to the header through their name cell: merged cells are left empty or dropped
+(时效指标 | 市域内… standing one column left of its header), so the cells before the name are read as
+tiers by their words (产出指标, 数量指标 …) and the value cells follow the name in header order. When
+the cell under 分值 is not a number while a pair of numbers stands further right, the row is aligned on
+that pair instead (a name with an extra empty cell after it).
+
+A row stuck into the 说明 cell of another (PDF text: `5 追回医保基金金额 万元/年 ≥ 100 200 …`) is read
+as a row of its own, with the cell's text split by the header's column order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from kg.document import Block, Cell, Document, Row
+from kg.extract.indicators import values
+from kg.extract.indicators.model import Draft, Programmes, Text, has_data, make_indicator
+from kg.extract.programmes import (
+    _CODE_LABEL,
+    _FORM_TITLE,
+    _LABEL_HINT,
+    _NAME_LABEL,
+    _cell_evidence,
+    _kind_of,
+    _label_text,
+    _value_after,
+)
+from kg.extract.records import CellRef, Evidence, Indicator, Measurement
+
+_HEADER_FIELDS = (
+    ("tier1", re.compile(r"^一级指标")),
+    ("tier2", re.compile(r"^二级指标")),
+    ("name", re.compile(r"^(?:三级指标|指标名称)")),
+    ("label", re.compile(r"^绩效指标$")),
+    ("reason", re.compile(r"说明|原因|改进措施")),
+    ("unit", re.compile(r"计量单位|^单位$")),
+    ("comparison", re.compile(r"指标性质")),
+    ("adjusted", re.compile(r"调整后")),
+    ("actual", re.compile(r"完成")),
+    ("deviation", re.compile(r"偏离度")),
+    ("coefficient", re.compile(r"得分系")),
+    ("weight", re.compile(r"权重|分值")),
+    ("score", re.compile(r"得分")),
+    ("target", re.compile(r"指标值|目标值")),
+    ("core", re.compile(r"核心|^是否")),
+)
+_TIER1 = re.compile(r"^(?:产出|效益|满意度)指标$")
+_TIER2 = re.compile(
+    r"^(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标$|^服务对象满意度$"
+)
+_POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分?[)）]$")
+_UNUSED = frozenset({"coefficient"})  # 得分系数 is the score divided by the weight: nothing of its own
+_HEADER_HINT = re.compile(r"指\s*标\s*名\s*称|三\s*级\s*指\s*标")
+_TOTAL_LABEL = re.compile(r"^(?:自评)?总分$")
+_TOTAL_ROW = frozenset({"总分", "合计", "总计"})
+_RATE = re.compile(r"(?<!预算)执行率$|B/A")
+_FUNDING_WORD = re.compile(r"预算|执行数")
+_DEPARTMENT_KINDS = frozenset({"department-overall"})
+_STUCK_TOKEN = {
+    "unit": r"\S+",
+    "comparison": r"[≥≤=<>＝＞＜]",
+    "core": r"是|否",
+}
+
+
+def _field(text: str) -> str | None:
+    squashed = values.squash(text)
+    return next((name for name, pattern in _HEADER_FIELDS if pattern.search(squashed)), None) if squashed else None
+
+
+def _tier_text(text: str) -> str:
+    """产出指标(60) → 产出指标: the points of a tier are not part of its name."""
+    return _POINTS.sub("", values.squash(text))
+
+
+@dataclass
+class _Columns:
+    """The indicator header: field name → column index."""
+
+    fields: dict[str, int]
+    texts: list[str]
+    rows: int = 0  # data rows read so far
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Columns | None:
+        fields: dict[str, int] = {}
+        for i, text in enumerate(texts):
+            name = _field(text)
+            if name is not None and name not in fields:
+                fields[name] = i
+        # A wrapped header may lack some value columns until its second line is joined.
+        return cls(fields, texts) if "name" in fields and len(fields) >= 4 else None
+
+    def after_name(self) -> list[tuple[str, int]]:
+        name = self.fields["name"]
+        return sorted(((f, i) for f, i in self.fields.items() if i > name), key=lambda item: item[1])
+
+
+@dataclass
+class _Funding:
+    """The funding header of a form: where the execution rate, its weight and its score stand."""
+
+    rate: int
+    weight: int | None
+    score: int | None
+
+
+@dataclass
+class _Form:
+    kind: str | None
+    draft: Draft | None = None
+    columns: _Columns | None = None
+    funding: _Funding | None = None
+    tier1: str | None = None
+    tier2: str | None = None
+    closed: bool = False  # the indicator rows ended (a 总分 row)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+class FormReader:
+    def __init__(self, doc: Document, publisher: str | None, programmes: Programmes) -> None:
+        self.doc = doc
+        self.publisher = publisher
+        self.programmes = programmes
+        self.form: _Form | None = None
+        self.drafts: list[Draft] = []
+
+    # events ---------------------------------------------------------------------------------
+
+    def text_block(self, block: Block) -> None:
+        text = values.squash(self.doc.text[block.start : block.end])
+        if len(text) <= 60 and _FORM_TITLE.search(text):
+            self.close()
+            self.form = _Form(_kind_of(text))
+        elif "。" in text or len(text) > 60:
+            self.close()
+
+    def row(self, table: int, index: int, row: Row) -> None:
+        texts = row.texts
+        filled = [t for t in texts if t.strip()]
+        if not filled:
+            return
+        if len(filled) == 1 and _FORM_TITLE.search(values.squash(filled[0])):
+            self.close()
+            self.form = _Form(_kind_of(values.squash(filled[0])))
+            return
+        if self.form is None:
+            self.form = _Form(None)
+        if self._labels(table, index, row) or self.form.draft is None:
+            return
+        form = self.form
+        if form.columns is None and self._funding_header(texts):
+            return
+        if form.funding is not None and form.draft.execution_rate is None and form.columns is None:
+            self._funding_row(table, index, row)
+        if form.closed:
+            return
+        # Only a row naming its indicator column (指标名称 / 三级指标) can be a header: test that cheaply first.
+        columns = _Columns.of(texts) if _HEADER_HINT.search("".join(texts)) else None
+        if columns is not None:
+            form.columns, form.tier1, form.tier2 = columns, None, None
+            return
+        if form.columns is not None:
+            self._indicator_row(table, index, row)
+
+    def close(self) -> None:
+        form, self.form = self.form, None
+        if form is None or form.draft is None:
+            return
+        form.draft.indicators.extend(form.indicators)
+        if form.draft.indicators or form.draft.total is not None:
+            self.drafts.append(form.draft)
+
+    # labels ---------------------------------------------------------------------------------
+
+    def _labels(self, table: int, index: int, row: Row) -> bool:
+        """项目名称 / 项目编码 / 自评总分 with their values; True when the row held any of them."""
+        found = False
+        for i, cell in enumerate(row.cells):
+            if len(cell.text) > 24 or not (_LABEL_HINT.search(cell.text) or "总分" in cell.text):
+                continue
+            label = _label_text(cell.text)
+            pattern = next((p for p in (_NAME_LABEL, _CODE_LABEL, _TOTAL_LABEL) if p.match(label)), None)
+            if pattern is None or (pattern is _TOTAL_LABEL and not cell.text.rstrip().endswith((":", "："))):
+                continue
+            found = True
+            value = _value_after(row.cells, i)
+            if value is None:
+                continue
+            col, vcell = value
+            evidence = _cell_evidence(self.doc, table, index, col, vcell)
+            if pattern is _NAME_LABEL:
+                self._start(vcell.text, evidence)
+            elif self.form is not None and self.form.draft is not None:
+                self._fill(pattern, vcell, evidence)
+        return found
+
+    def _start(self, name: str, evidence: Evidence) -> None:
+        assert self.form is not None
+        if self.form.draft is not None:  # a second name: a new form without a title row
+            kind = self.form.kind
+            self.close()
+            self.form = _Form(kind)
+        name = values.squash(name)
+        department = self.form.kind in _DEPARTMENT_KINDS
+        programme = self.programmes.find(name, at=evidence.start)
+        subject = (self.publisher or name) if department else (programme.name if programme else name)
+        code = programme.code if programme else None
+        self.form.draft = Draft(subject, evidence, "form", code, department)
+
+    def _fill(self, pattern: re.Pattern[str], cell: Cell, evidence: Evidence) -> None:
+        draft = self.form.draft if self.form else None
+        assert draft is not None
+        if pattern is _CODE_LABEL:
+            code = values.squash(cell.text)
+            draft.programme_code = draft.programme_code or code
+        elif (score := values.to_decimal(cell.text)) is not None:
+            draft.total = Measurement(cell.text.strip(), score, None, evidence)
+
+    # funding: the execution rate ------------------------------------------------------------
+
+    def _funding_header(self, texts: list[str]) -> bool:
+        squashed = [values.squash(t) for t in texts]
+        rate = next((i for i, t in enumerate(squashed) if _RATE.search(t)), None)
+        if rate is None or not any(_FUNDING_WORD.search(t) for t in squashed[:rate]):
+            return False
+
+        def column(*words: str) -> int | None:
+            return next((i for i, t in enumerate(squashed) if t in words), None)
+
+        assert self.form is not None
+        self.form.funding = _Funding(rate, column("执行率权重", "分值"), column("执行率得分", "得分"))
+        return True
+
+    def _funding_row(self, table: int, index: int, row: Row) -> None:
+        form = self.form
+        assert form is not None and form.funding is not None and form.draft is not None
+        cells = row.cells
+        funding = form.funding
+        if funding.rate >= len(cells):
+            return
+        rate_cell = cells[funding.rate]
+        rate = values.to_decimal(rate_cell.text.replace("%", ""))
+        if rate is None:
+            return
+        evidence = _cell_evidence(self.doc, table, index, funding.rate, rate_cell)
+        form.draft.execution_rate = Measurement(rate_cell.text.strip(), rate, "%", evidence)
+        form.draft.execution_weight = _decimal_at(cells, funding.weight)
+        form.draft.execution_score = _decimal_at(cells, funding.score)
+
+    # indicator rows -------------------------------------------------------------------------
+
+    def _indicator_row(self, table: int, index: int, row: Row) -> None:
+        form = self.form
+        assert form is not None and form.columns is not None and form.draft is not None
+        texts = row.texts
+        first = next(t for t in texts if t.strip())
+        if values.squash(first) in _TOTAL_ROW:
+            self._total_row(table, index, row)
+            return
+        columns = form.columns
+        if columns.rows == 0 and _continues_header(texts, columns):
+            self._join_header(texts)
+            return
+        name_at = self._tiers_and_name(texts)
+        if name_at is None:
+            return
+        aligned = _align(texts, columns, name_at)
+        cells = {
+            f: self._text(table, index, row, i) for f, i in aligned.items() if 0 <= i < len(texts) and f not in _UNUSED
+        }
+        columns.rows += 1
+        stuck = self._stuck_row(table, index, row, aligned.get("reason"), cells)
+        if has_data(cells):
+            name = self._text(table, index, row, name_at)
+            form.indicators.append(make_indicator(name, cells, form.tier1, form.tier2))
+        form.indicators.extend(stuck)
+
+    def _join_header(self, texts: list[str]) -> None:
+        """指 / 标 得 分: a header wrapped over two lines, joined column by column."""
+        form = self.form
+        assert form is not None and form.columns is not None
+        old = form.columns.texts
+        joined = [a + (texts[i] if i < len(texts) else "") for i, a in enumerate(old)]
+        form.columns = _Columns.of(joined) or form.columns
+
+    def _tiers_and_name(self, texts: list[str]) -> int | None:
+        """Read the tier cells before the name; the index of the name cell, if the row has one."""
+        form = self.form
+        assert form is not None
+        last_tier: int | None = None
+        for i, text in enumerate(texts):
+            squashed = values.squash(text)
+            if not squashed or _field(squashed) == "label":
+                continue
+            tier = _tier_text(squashed)
+            if _TIER1.match(tier):
+                form.tier1, form.tier2, last_tier = tier, None, i
+            elif _TIER2.match(tier):
+                form.tier2, last_tier = tier, i
+            elif values.parse_value(squashed) is not None or squashed[0] in "≥≤<>=":
+                return last_tier  # a value where the name should be: the last tier word was the name
+            else:
+                return i
+        return None
+
+    def _total_row(self, table: int, index: int, row: Row) -> None:
+        """总分 | … | 90 | 82: the points available and the points scored."""
+        form = self.form
+        assert form is not None and form.draft is not None
+        numbers = [(i, c) for i, c in enumerate(row.cells) if i > 0 and values.to_decimal(c.text) is not None]
+        if numbers:
+            *rest, (i, cell) = numbers
+            form.draft.total = _measurement(self.doc, table, index, i, cell)
+            if rest:
+                j, max_cell = rest[-1]
+                form.draft.max_score = _measurement(self.doc, table, index, j, max_cell)
+        form.closed = True
+        form.columns = None
+
+    def _text(self, table: int, index: int, row: Row, col: int) -> Text:
+        cell = row.cells[col]
+        return Text(cell.text, _cell_evidence(self.doc, table, index, col, cell))
+
+    def _stuck_row(self, table: int, index: int, row: Row, col: int | None, cells: dict[str, Text]) -> list[Indicator]:
+        """A row stuck into this row's 说明 cell; its text before the stuck row stays the 说明."""
+        form = self.form
+        assert form is not None and form.columns is not None
+        if col is None or col >= len(row.cells) or "comparison" not in form.columns.fields:
+            return []
+        cell = row.cells[col]
+        m = _stuck_pattern(tuple(f for f, _ in form.columns.after_name())).search(cell.text)
+        if m is None:
+            return []
+        ref = CellRef(table, index, col)
+
+        def part(group: str) -> Text:
+            start, end = cell.start + m.start(group), cell.start + m.end(group)
+            return Text(m.group(group), Evidence.of(self.doc, start, end, cell=ref))
+
+        before = cell.text[: m.start("name")].strip()
+        if before and not before.isdigit():  # a lone number is a stray row number, not a 说明
+            cells["reason"] = Text(before, Evidence.of(self.doc, cell.start, cell.start + len(before), cell=ref))
+        else:
+            cells.pop("reason", None)
+        found = {f: part(f) for f in m.groupdict() if f != "name" and m.group(f) is not None}
+        return [make_indicator(part("name"), found, form.tier1, form.tier2)]
+
+
+def _continues_header(texts: list[str], columns: _Columns) -> bool:
+    """值 | 数 (%) | 标 得 分: the second line of a wrapped header (short fragments, no name, no digits)."""
+    name = columns.fields["name"]
+    if name < len(texts) and texts[name].strip():
+        return False
+    fragments = [values.squash(t) for t in texts if t.strip()]
+    return all(len(f) <= 6 and not re.search(r"\d", f) and not _TIER2.match(f) for f in fragments)
+
+
+@lru_cache(maxsize=32)  # one per header layout
+def _stuck_pattern(order: tuple[str, ...]) -> re.Pattern[str]:
+    """The text of one row in the header's column order, tokens separated by spaces."""
+    parts = [r"(?:^|\s)(?P<name>[\u4e00-\u9fff“”\"][^\s]*)"]
+    for f in order:
+        if f == "reason":
+            parts.append(r"(?:\s+(?P<reason>\S.*))?")
+        else:
+            token = _STUCK_TOKEN.get(f, rf"{values.NUMBER}%?")
+            parts.append(rf"\s+(?P<{f}>{token})")
+    return re.compile("".join(parts) + r"\s*$")
+
+
+def _align(texts: list[str], columns: _Columns, name_at: int) -> dict[str, int]:
+    """Field → cell index for a row whose name stands at `name_at`."""
+    fields = columns.fields
+    shift = name_at - fields["name"]
+    if "weight" in fields and "score" in fields:
+        weight_at = fields["weight"] + shift
+        here = texts[weight_at] if 0 <= weight_at < len(texts) else ""
+        if here.strip() and values.to_decimal(here) is None:
+            gap = fields["score"] - fields["weight"]
+            pairs = [
+                i for i in range(name_at + 1, len(texts) - gap)
+                if values.to_decimal(texts[i]) is not None and values.to_decimal(texts[i + gap]) is not None
+            ]  # fmt: skip
+            if pairs:
+                shift = pairs[-1] - fields["weight"]
+    return {f: i + shift for f, i in columns.after_name() if f != "label"}
+
+
+def _decimal_at(cells: tuple[Cell, ...], col: int | None) -> Decimal | None:
+    return values.to_decimal(cells[col].text) if col is not None and col < len(cells) else None
+
+
+def _measurement(doc: Document, table: int, index: int, col: int, cell: Cell) -> Measurement:
+    value = values.to_decimal(cell.text)
+    return Measurement(cell.text.strip(), value, None, _cell_evidence(doc, table, index, col, cell))
+
+
+def read_forms(doc: Document, publisher: str | None, programmes: Programmes) -> list[Draft]:
+    reader = FormReader(doc, publisher, programmes)
+    doc.walk(reader.row, reader.text_block)
+    reader.close()
+    return reader.drafts

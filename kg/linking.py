@@ -1,0 +1,466 @@
+"""Cross-level linking: what a lower level reports it received ↔ what the level above allocated.
+
+Run on the whole store after a build. An *allocation* is a fund flow an allocation notice allocates
+(one table row and level). A *receipt* is a fund flow to a department as that department's report
+states it (柳林县医疗保障局: 中央财政资金 749万元), or a notice's 合计 of a higher level's money (what
+吕梁市 received of 中央资金 and passes on, see kg.rdf.allocations). Of a report's flows for one
+programme, payee and levels, the receipt is the one in the first phase of: allocated (下达/到位),
+adjusted (全年预算, 本年收入), initial (年初预算); executed amounts say what was spent, not received.
+Only levels above the payee's own count (a county's 县级资金 is its own money).
+
+The rule — link only where exactly one candidate matches, never guess. A receipt's candidates are the
+allocations
+1. to the payee's region (the region a row names = the region of the receiving department),
+2. of the same programme (names compared by `kg.flows.names_match` after `fund_core`, so 中央和省级
+   医疗救助补助资金, 中央财政医疗救助补助资金 and 城乡居民医疗救助资金 all match 医疗救助),
+3. paid by a body of a region above that one (中央 is above every province),
+4. from the same funding levels, for the same fiscal year,
+5. of those, the ones paid from the nearest level above (吕梁市 for 柳林县, before 山西省);
+6. then, when the receiving report cites the 文号 of one or more of those candidates' notices, only
+   those (an explicit citation identifies the notice, so amounts may differ: the difference is
+   reported with the link); otherwise only those equal to the yuan.
+Exactly one left: a link. None or several: the receipt stays unlinked, with the step that failed as
+reason. An allocation no receipt linked to is unlinked too: its recipient did not resolve, no report
+from that region is in the graph, none of them states a matching receipt, the matching receipt
+equals several allocations, or its amount differs (by how much is said).
+
+Links are written as `receipt fkg:linkedAllocation allocation` into one named graph (LINKS_GRAPH),
+replaced as a whole on every run so it never holds links to flows that are gone (FundStore must keep
+it: it is no report graph). The same graph gets
+`allocation fkg:payee department`: the department that reports for the row's region — the payee of
+the receipts linked to the row or, for a row left unlinked, of the receipts it was compared with
+(same region, programme, year and levels) — when that is exactly one department. Which body
+receives a region's money is no guess when one body there reports it, whatever the amount; that the
+two statements are the same flow is, unless the rule above holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kg.extract.allocations import fund_core
+from kg.flows import LEVEL_LABEL, LEVEL_ORDER, PHASE_LABEL, names_match, yuan_to_text
+from kg.rdf.vocab import FKG, LINKS_GRAPH
+from kg.store import FundStore
+
+LINKED_ALLOCATION = FKG.linkedAllocation
+PAYEE = FKG.payee
+
+CENTRAL = "central"  # the "region" of a central body: the parent of every province
+RECEIPT_PHASES = ("allocated", "adjusted", "initial")  # preferred first
+
+_ALLOCATIONS = """
+SELECT ?flow ?notice ?file ?pname ?year ?amount ?region ?regionName ?payer ?payerName ?payerRegion ?payerLevel
+       ?number ?label (GROUP_CONCAT(DISTINCT ?level; separator=" ") AS ?levels) WHERE {
+  ?notice fkg:allocates ?flow .
+  ?flow fkg:programme/rdfs:label ?pname ; fkg:amount ?amount ; fkg:fundingLevel/skos:notation ?level ;
+        fkg:statedIn/fkg:sourceFile/fkg:fileName ?file .
+  OPTIONAL { ?flow fkg:fiscalYear ?year }
+  OPTIONAL { ?flow rdfs:label ?label }
+  OPTIONAL { ?flow fkg:recipientRegion ?region . ?region skos:prefLabel ?regionName }
+  OPTIONAL { ?flow fkg:payer ?payer . ?payer rdfs:label ?payerName .
+             OPTIONAL { ?payer fkg:region ?payerRegion }
+             OPTIONAL { ?payer fkg:governmentLevel/skos:notation ?payerLevel } }
+  OPTIONAL { ?notice eli:realizes/fkg:documentNumber ?number }
+}
+GROUP BY ?flow ?notice ?file ?pname ?year ?amount ?region ?regionName ?payer ?payerName ?payerRegion ?payerLevel
+         ?number ?label"""
+
+# Receipts: flows to a payee that no notice allocates; of a notice's own flows only its 合计 receipts.
+_RECEIPTS = """
+SELECT ?flow ?report ?file ?programme ?pname ?year ?amount ?phase ?payee ?payeeName ?region ?regionName
+       ?regionLevel ?number ?label (GROUP_CONCAT(DISTINCT ?level; separator=" ") AS ?levels) WHERE {
+  ?flow a fkg:FundFlow ; fkg:payee ?payee ; fkg:programme ?programme ; fkg:amount ?amount ;
+        fkg:budgetPhase/skos:notation ?phase ; fkg:fundingLevel/skos:notation ?level ; fkg:statedIn ?report .
+  FILTER(?phase IN ("allocated", "adjusted", "initial"))
+  FILTER NOT EXISTS { ?n fkg:allocates ?flow }
+  FILTER(NOT EXISTS { ?report a fkg:AllocationNotice } || EXISTS { ?flow fkg:isTotal true })
+  ?report fkg:sourceFile/fkg:fileName ?file .
+  ?programme rdfs:label ?pname .
+  ?payee rdfs:label ?payeeName .
+  OPTIONAL { ?payee fkg:region ?region . ?region skos:prefLabel ?regionName ;
+             fkg:governmentLevel/skos:notation ?regionLevel }
+  OPTIONAL { ?flow fkg:fiscalYear ?year }
+  OPTIONAL { ?flow rdfs:label ?label }
+  OPTIONAL { ?report eli:realizes/fkg:documentNumber ?number }
+}
+GROUP BY ?flow ?report ?file ?programme ?pname ?year ?amount ?phase ?payee ?payeeName ?region ?regionName
+         ?regionLevel ?number ?label"""
+
+_CITATIONS = "SELECT DISTINCT ?report ?number WHERE { ?report fkg:cites/fkg:documentNumber ?number }"
+
+_REGIONS = """
+SELECT DISTINCT ?region ?parent WHERE {
+  ?region a fkg:AdministrativeRegion . OPTIONAL { ?region skos:broader ?parent }
+}"""
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An allocation or a receipt as the linking sees it."""
+
+    side: str  # allocation | receipt
+    iri: str
+    report: str  # the report IRI
+    file: str
+    programme: str  # the programme's name
+    levels: frozenset[str]  # government-level notations
+    year: str | None
+    amount: Decimal
+    phase: str
+    region: str | None  # allocation: the recipient region; receipt: the payee's region (IRIs)
+    region_name: str | None
+    party: str | None  # allocation: the payer; receipt: the payee (IRIs)
+    party_name: str | None
+    payer_region: str | None = None  # allocation: the payer's region IRI, or CENTRAL
+    number: str | None = None  # the 文号 of the notice stating the flow, if any
+    label: str | None = None
+
+    def describe(self) -> str:
+        levels = "+".join(LEVEL_LABEL.get(lv, lv) for lv in sorted(self.levels, key=_level_rank))
+        amount = yuan_to_text(self.amount)
+        where = self.number or self.file
+        if self.side == "allocation":
+            return f"{where} {self.party_name or '?'} → {self.region_name or self.label or '?'} {levels} {amount}"
+        phase = PHASE_LABEL.get(self.phase, self.phase)
+        return f"{self.party_name or '?'} {self.programme} {levels} {phase} {amount} ({where})"
+
+
+@dataclass(frozen=True)
+class Link:
+    receipt: Flow
+    allocation: Flow
+    rule: str  # amount | citation
+    difference: Decimal  # allocation − receipt; 0 unless linked by citation
+
+    def describe(self) -> str:
+        note = "" if not self.difference else f"; allocated − received = {signed(self.difference)}"
+        return f"{self.receipt.describe()} ← {self.allocation.describe()} [{self.rule}{note}]"
+
+
+@dataclass(frozen=True)
+class Unlinked:
+    flow: Flow
+    reason: str  # no-candidate | several-candidates | amount-differs | year-differs | levels-differ | …
+    detail: str
+    difference: Decimal | None = None  # allocation − receipt, for amount-differs
+    compared: tuple[str, ...] = ()  # IRIs of the flows of the other side it was compared with
+
+
+@dataclass
+class LinkReport:
+    links: list[Link] = field(default_factory=list)
+    unlinked_allocations: list[Unlinked] = field(default_factory=list)
+    unlinked_receipts: list[Unlinked] = field(default_factory=list)
+    allocations: int = 0
+    receipts: int = 0
+    receipt_flows: dict[str, Flow] = field(default_factory=dict)  # every receipt by IRI
+    notice_receipts: dict[tuple[str, frozenset[str]], Flow] = field(default_factory=dict)  # a notice's 合计
+
+    def by_receipt(self) -> dict[str, Link]:
+        return {link.receipt.iri: link for link in self.links}
+
+    def chain(self, receipt: str) -> list[Link]:
+        """The links from a receipt up through every linked level (county ← city ← province ← 中央)."""
+        by_receipt = self.by_receipt()
+        out: list[Link] = []
+        seen: set[str] = set()
+        while receipt in by_receipt and receipt not in seen:
+            seen.add(receipt)
+            link = by_receipt[receipt]
+            out.append(link)
+            above = self.notice_receipts.get((link.allocation.report, link.allocation.levels))
+            if above is None:
+                break
+            receipt = above.iri
+        return out
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """How many stayed unlinked, by side (allocation/receipt) and reason."""
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        for side, items in (("allocation", self.unlinked_allocations), ("receipt", self.unlinked_receipts)):
+            for item in items:
+                out[(side, item.reason)] += 1
+        return dict(out)
+
+    def summary(self) -> str:
+        return (
+            f"linking: {len(self.links)} receipts linked to allocations; unlinked: "
+            f"{len(self.unlinked_allocations)} of {self.allocations} allocations, "
+            f"{len(self.unlinked_receipts)} of {self.receipts} receipts"
+        )
+
+
+def signed(difference: Decimal) -> str:
+    """An allocation minus a receipt, signed: +10万元 when more was allocated than received."""
+    return ("+" if difference > 0 else "−" if difference < 0 else "") + yuan_to_text(abs(difference))
+
+
+def _level_rank(level: str) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
+def _value(row, name: str) -> str | None:
+    term = row[name]
+    return term.value if term is not None else None
+
+
+def _levels(row) -> frozenset[str]:
+    return frozenset((_value(row, "levels") or "").split())
+
+
+def _same_programme(a: str, b: str) -> bool:
+    return names_match(fund_core(a), fund_core(b))
+
+
+# -- reading the store -----------------------------------------------------------------------------
+
+
+def _allocations(store: FundStore) -> list[Flow]:
+    out: list[Flow] = []
+    for row in store.query(_ALLOCATIONS):
+        payer_region = _value(row, "payerRegion") or (CENTRAL if _value(row, "payerLevel") == CENTRAL else None)
+        out.append(
+            Flow(
+                side="allocation",
+                iri=row["flow"].value,
+                report=row["notice"].value,
+                file=row["file"].value,
+                programme=row["pname"].value,
+                levels=_levels(row),
+                year=_value(row, "year"),
+                amount=Decimal(row["amount"].value),
+                phase="allocated",
+                region=_value(row, "region"),
+                region_name=_value(row, "regionName"),
+                party=_value(row, "payer"),
+                party_name=_value(row, "payerName"),
+                payer_region=payer_region,
+                number=_value(row, "number"),
+                label=_value(row, "label"),
+            )
+        )
+    return out
+
+
+def _receipts(store: FundStore) -> list[Flow]:
+    """One receipt per report, programme, payee and levels: the flow of the preferred phase."""
+    best: dict[tuple[str, str, str, frozenset[str]], list[Flow]] = {}
+    for row in store.query(_RECEIPTS):
+        levels = _levels(row)
+        region_level = _value(row, "regionLevel")
+        if region_level and any(_level_rank(lv) >= _level_rank(region_level) for lv in levels):
+            continue  # the payee's own level (or below): its own money, not received
+        flow = Flow(
+            side="receipt",
+            iri=row["flow"].value,
+            report=row["report"].value,
+            file=row["file"].value,
+            programme=row["pname"].value,
+            levels=levels,
+            year=_value(row, "year"),
+            amount=Decimal(row["amount"].value),
+            phase=row["phase"].value,
+            region=_value(row, "region"),
+            region_name=_value(row, "regionName"),
+            party=row["payee"].value,
+            party_name=row["payeeName"].value,
+            number=_value(row, "number"),
+            label=_value(row, "label"),
+        )
+        key = (flow.report, row["programme"].value, flow.party or "", levels)
+        kept = best.get(key)
+        rank = RECEIPT_PHASES.index(flow.phase)
+        if kept is None or rank < RECEIPT_PHASES.index(kept[0].phase):
+            best[key] = [flow]
+        elif rank == RECEIPT_PHASES.index(kept[0].phase):
+            kept.append(flow)  # two statements in one phase (prose and table disagree): both are tried
+    return sorted((f for flows in best.values() for f in flows), key=lambda f: (f.file, f.iri))
+
+
+def _citations(store: FundStore) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_CITATIONS):
+        out[row["report"].value].add(row["number"].value)
+    return out
+
+
+def _parents(store: FundStore) -> dict[str, str]:
+    return {
+        row["region"].value: row["parent"].value if row["parent"] is not None else CENTRAL
+        for row in store.query(_REGIONS)
+    }
+
+
+# -- the rule ----------------------------------------------------------------------------------------
+
+
+class _Linker:
+    def __init__(self, allocations: list[Flow], receipts: list[Flow], citations: dict[str, set[str]],
+                 parents: dict[str, str]) -> None:  # fmt: skip
+        self.allocations = allocations
+        self.receipts = receipts
+        self.citations = citations
+        self.parents = parents
+        self.by_region: dict[str, list[Flow]] = defaultdict(list)
+        for a in allocations:
+            if a.region is not None:
+                self.by_region[a.region].append(a)
+        self.ambiguous: dict[str, set[str]] = defaultdict(set)  # allocation → receipts it was one of several for
+        self.structural: dict[str, set[str]] = defaultdict(set)  # allocation → receipts it matched but for amount
+
+    def ancestors(self, region: str) -> list[str]:
+        """The regions above `region`, nearest first, ending with CENTRAL."""
+        out: list[str] = []
+        node = self.parents.get(region)
+        while node is not None and node not in out:
+            out.append(node)
+            node = self.parents.get(node) if node != CENTRAL else None
+        return out
+
+    def link(self, receipt: Flow) -> Link | Unlinked:
+        if receipt.region is None:
+            return Unlinked(receipt, "payee-region-unknown", f"the region of {receipt.party_name} is unknown")
+        where = receipt.region_name or receipt.region
+        pool = [a for a in self.by_region.get(receipt.region, []) if _same_programme(a.programme, receipt.programme)]
+        if not pool:
+            return Unlinked(receipt, "no-candidate", f"no allocation of this programme to {where} in the graph")
+        above = self.ancestors(receipt.region)
+        ranked = [(above.index(a.payer_region), a) for a in pool if a.payer_region in above]
+        if not ranked:
+            return Unlinked(receipt, "no-candidate", f"no allocation to {where} from a level above it")
+        same_levels = [(rank, a) for rank, a in ranked if a.levels == receipt.levels]
+        if not same_levels:
+            found = ", ".join(sorted({"+".join(sorted(a.levels)) for _, a in ranked}))
+            return Unlinked(receipt, "levels-differ", f"allocations to {where} come from {found}")
+        same_year = [(rank, a) for rank, a in same_levels if a.year == receipt.year]
+        if not same_year:
+            years = ", ".join(sorted({a.year or "?" for _, a in same_levels}))
+            return Unlinked(receipt, "year-differs", f"allocations to {where} are for {years}, not {receipt.year}")
+        nearest = min(rank for rank, _ in same_year)
+        candidates = [a for rank, a in same_year if rank == nearest]
+        for a in candidates:
+            self.structural[a.iri].add(receipt.iri)
+        cited = [a for a in candidates if a.number and a.number in self.citations.get(receipt.report, ())]
+        if len(cited) == 1:
+            return Link(receipt, cited[0], "citation", cited[0].amount - receipt.amount)
+        equal = [a for a in cited or candidates if a.amount == receipt.amount]
+        if len(equal) == 1:
+            return Link(receipt, equal[0], "citation" if cited else "amount", Decimal(0))
+        if len(equal) > 1:
+            for a in equal:
+                self.ambiguous[a.iri].add(receipt.iri)
+            names = "; ".join(a.describe() for a in equal)
+            return Unlinked(receipt, "several-candidates", f"{len(equal)} allocations match: {names}",
+                            compared=tuple(a.iri for a in equal))  # fmt: skip
+        closest = min(cited or candidates, key=lambda a: abs(a.amount - receipt.amount))
+        difference = closest.amount - receipt.amount
+        return Unlinked(
+            receipt,
+            "amount-differs",
+            f"{closest.describe()}: allocated − received = {signed(difference)}",
+            difference,
+            tuple(a.iri for a in cited or candidates),
+        )
+
+    def explain(self, allocation: Flow, linked: set[str], receipts_by_iri: dict[str, Flow]) -> Unlinked:
+        """Why no receipt links to this allocation."""
+        if allocation.region is None:
+            return Unlinked(allocation, "recipient-unresolved", f"{allocation.label or '?'} names no known region")
+        where = allocation.region_name or allocation.region
+        local = [r for r in self.receipts if r.region == allocation.region]
+        if not local:
+            return Unlinked(allocation, "no-receipt", f"no report from {where} in the graph")
+        if allocation.iri in self.ambiguous:
+            return Unlinked(allocation, "several-candidates", "its receipt matches several allocations equally",
+                            compared=tuple(sorted(self.ambiguous[allocation.iri])))  # fmt: skip
+        compared = sorted(self.structural.get(allocation.iri, ()))
+        if not compared:
+            return Unlinked(allocation, "no-matching-receipt",
+                            f"no report from {where} states a receipt of this programme, year and levels")  # fmt: skip
+        closest = min((receipts_by_iri[i] for i in compared), key=lambda r: abs(allocation.amount - r.amount))
+        difference = allocation.amount - closest.amount
+        taken = " (linked to another allocation)" if closest.iri in linked else ""
+        return Unlinked(
+            allocation,
+            "amount-differs",
+            f"{closest.describe()}{taken}: allocated − received = {signed(difference)}",
+            difference,
+            tuple(compared),
+        )
+
+
+def analyse(store: FundStore) -> LinkReport:
+    """Apply the rule to the store without writing anything."""
+    allocations, receipts = _allocations(store), _receipts(store)
+    linker = _Linker(allocations, receipts, _citations(store), _parents(store))
+    report = LinkReport(allocations=len(allocations), receipts=len(receipts))
+    for receipt in receipts:
+        outcome = linker.link(receipt)
+        (report.links if isinstance(outcome, Link) else report.unlinked_receipts).append(outcome)
+        if receipt.number is not None:
+            report.notice_receipts.setdefault((receipt.report, receipt.levels), receipt)
+    linked = {link.allocation.iri for link in report.links}
+    linked_receipts = {link.receipt.iri for link in report.links}
+    by_iri = report.receipt_flows = {r.iri: r for r in receipts}
+    report.unlinked_allocations = [
+        linker.explain(a, linked_receipts, by_iri) for a in allocations if a.iri not in linked
+    ]
+    return report
+
+
+def payees(report: LinkReport) -> dict[str, str]:
+    """Allocation IRI → the one department that reports receiving it (see the module docstring)."""
+    parties: dict[str, set[str | None]] = defaultdict(set)
+    for link in report.links:
+        parties[link.allocation.iri].add(link.receipt.party)
+    for item in report.unlinked_allocations:
+        for receipt in item.compared:
+            parties[item.flow.iri].add(report.receipt_flows[receipt].party)
+    out: dict[str, str] = {}
+    for allocation, found in parties.items():
+        if len(found) == 1 and (party := next(iter(found))) is not None:
+            out[allocation] = party
+    return out
+
+
+def _link_triples(report: LinkReport) -> list[str]:
+    triples = [f"<{k.receipt.iri}> {LINKED_ALLOCATION} <{k.allocation.iri}> ." for k in report.links]
+    triples += [f"<{allocation}> {PAYEE} <{payee}> ." for allocation, payee in payees(report).items()]
+    return triples
+
+
+def link(store: FundStore) -> LinkReport:
+    """Apply the rule and replace the links graph with its links (one update: all or nothing)."""
+    report = analyse(store)
+    triples = _link_triples(report)
+    update = f"DROP SILENT GRAPH {LINKS_GRAPH}"
+    if triples:
+        update += f" ;\nINSERT DATA {{ GRAPH {LINKS_GRAPH} {{\n{chr(10).join(triples)}\n}} }}"
+    store.raw.update(update)
+    store.raw.flush()
+    return report
+
+
+def render(report: LinkReport) -> str:
+    """The link report as text: the links, then what stayed unlinked, grouped by reason."""
+    lines = [report.summary(), ""]
+    if report.links:
+        lines.append(f"Linked ({len(report.links)}):")
+        lines += [f"  {link.describe()}" for link in sorted(report.links, key=lambda k: k.receipt.describe())]
+    for side, items in (("allocations", report.unlinked_allocations), ("receipts", report.unlinked_receipts)):
+        if not items:
+            continue
+        lines.append(f"Unlinked {side} ({len(items)}), by reason:")
+        groups: dict[str, list[Unlinked]] = defaultdict(list)
+        for item in items:
+            groups[item.reason].append(item)
+        for reason in sorted(groups):
+            lines.append(f"  {reason} ({len(groups[reason])}):")
+            lines += sorted(f"    {u.flow.describe()} — {u.detail}" for u in groups[reason])
+    return "\n".join(lines)
+
+
+__all__ = ["LINKS_GRAPH", "Flow", "Link", "LinkReport", "Unlinked", "analyse", "link", "render"]
