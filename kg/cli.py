@@ -72,6 +72,7 @@ def build(
     """Build (or update) the store from report files: .txt .md .docx .pdf .html."""
     from kg.build import build as run_build
     from kg.build import iter_report_files
+    from kg.linking import link as run_link
 
     fund_store = _open_store(store, must_exist=False)
     total = len(iter_report_files(paths))
@@ -93,11 +94,13 @@ def build(
         result = run_build(paths, fund_store, progress=advance, max_bytes=int(max_mb * 1024 * 1024))
     for failure in result.failed:
         err.print(f"[red]skipped[/red] {failure.message}")
+    linked = run_link(fund_store)  # after every build, so that links never go stale
     if not quiet:
         console.print(
             f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
             f"{len(result.failed)} failed; {result.quads_written} quads written."
         )
+        console.print(f"{linked.summary()} (fundkg link lists them)", markup=False, highlight=False)
         _print_summary(fund_store)
     if result.failed:
         raise typer.Exit(1)
@@ -342,6 +345,7 @@ def remove(
 ) -> None:
     """Remove one report (its named graph) from the store."""
     from kg.build import report_key
+    from kg.linking import link as run_link
     from kg.rdf.iris import report_iri
 
     fund_store = _open_store(store)
@@ -349,6 +353,38 @@ def remove(
         err.print(f"[red]no report named {file_name} in {store}[/red]")
         raise typer.Exit(1)
     console.print(f"removed {file_name}")
+    run_link(fund_store)  # drop the links to the flows that went with the report
+
+
+@app.command("link")
+def link_command(store: StoreOption = DEFAULT_STORE) -> None:
+    """Link what departments report they received to the allocation notices above them; list the unlinked."""
+    from kg.linking import link as run_link
+    from kg.linking import render
+
+    console.print(render(run_link(_open_store(store))), markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def serve(
+    store: StoreOption = DEFAULT_STORE,
+    host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    update_token: Annotated[
+        str | None,
+        typer.Option(envvar="FUNDKG_UPDATE_TOKEN", help="Allow SPARQL updates and uploads with this bearer token."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Time budget per query, in seconds.")] = 30.0,
+    max_results: Annotated[int, typer.Option(help="Most result rows (or triples) one query may return.")] = 100_000,
+    workers: Annotated[int, typer.Option(min=1, help="Query worker processes (a query that overruns is killed).")] = 2,
+) -> None:
+    """Serve the store: SPARQL endpoint at /sparql, named queries as REST at /api, pages at /."""
+    from api.app import serve as run_server
+
+    _open_store(store, read_only=True)  # fail here, clearly, when there is no store
+    console.print(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
+    run_server(store, host=host, port=port, update_token=update_token, query_timeout=timeout,
+               max_results=max_results, workers=workers)
 
 
 def _version_callback(value: bool) -> None:

@@ -1,0 +1,80 @@
+"""Standard SPARQL clients (SPARQLWrapper, rdflib's SPARQLStore) against a running server."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("SPARQLWrapper")
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
+
+from api.app import create_app
+from api.devserver import running_server
+from kg.build import build
+from kg.store import FundStore
+
+FKG = "https://w3id.org/fundkg/ontology#"
+SELECT = f"""PREFIX fkg: <{FKG}>
+SELECT ?file WHERE {{ ?r a fkg:Report ; fkg:sourceFile/fkg:fileName ?file }} ORDER BY ?file"""
+CONSTRUCT = f"""PREFIX fkg: <{FKG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT {{ ?r a fkg:Report ; rdfs:label ?file }} WHERE {{ ?r a fkg:Report ; fkg:sourceFile/fkg:fileName ?file }}"""
+FIRST = "000_84a2500fe35ff2c8.txt"
+
+
+@pytest.fixture(scope="module")
+def endpoint(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("clients") / "kg"
+    store = FundStore.open(path)
+    assert not build([seeds_dir], store).failed
+    del store
+    gc.collect()
+    with running_server(create_app(path, query_timeout=20)) as base:
+        yield f"{base}/sparql"
+
+
+def wrapper(endpoint: str, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+def test_sparqlwrapper_select_in_each_format(endpoint: str) -> None:
+    data = wrapper(endpoint, SELECT, JSON).query().convert()
+    assert data["results"]["bindings"][0]["file"]["value"] == FIRST
+    doc = wrapper(endpoint, SELECT, XML).query().convert()  # a parsed XML DOM
+    assert doc.getElementsByTagName("literal")[0].firstChild.data == FIRST
+    rows = list(csv.reader(io.StringIO(wrapper(endpoint, SELECT, CSV).query().convert().decode())))
+    assert rows[0] == ["file"] and rows[1] == [FIRST] and len(rows) == 6
+    tsv = wrapper(endpoint, SELECT, TSV).query().convert().decode().splitlines()
+    assert tsv[1] == f'"{FIRST}"'
+
+
+@pytest.mark.parametrize("fmt", [XML, TURTLE, N3, JSONLD])
+def test_sparqlwrapper_construct_in_each_format(endpoint: str, fmt: str) -> None:
+    result = wrapper(endpoint, CONSTRUCT, fmt).query().convert()
+    if isinstance(result, bytes):
+        result = rdflib.Graph().parse(data=result, format={TURTLE: "turtle", N3: "n3"}[fmt])
+    labels = {str(o) for o in result.objects(None, rdflib.RDFS.label)}
+    assert FIRST in labels and len(labels) == 5
+
+
+def test_sparqlwrapper_ask_and_post(endpoint: str) -> None:
+    client = wrapper(endpoint, f'PREFIX fkg: <{FKG}> ASK {{ ?d fkg:documentNumber "乐府办规〔2022〕3号" }}', JSON)
+    client.setMethod("POST")
+    assert client.query().convert()["boolean"] is True
+
+
+def test_rdflib_sparqlstore(endpoint: str) -> None:
+    graph = rdflib.Graph(store=SPARQLStore(endpoint))
+    files = [str(row.file) for row in graph.query(SELECT)]
+    assert files[0] == FIRST and len(files) == 5
+    constructed = graph.query(CONSTRUCT).graph
+    assert len(constructed) == 10
