@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +19,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
-from api.app import create_app
-from api.devserver import running_server
+from api.devserver import free_port
 from kg.build import build
 from kg.store import FundStore
 
@@ -30,13 +33,37 @@ FIRST = "000_84a2500fe35ff2c8.txt"
 
 @pytest.fixture(scope="module")
 def endpoint(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`fundkg serve` itself, as a user starts it, on the seed store."""
     path = tmp_path_factory.mktemp("clients") / "kg"
     store = FundStore.open(path)
     assert not build([seeds_dir], store).failed
     del store
     gc.collect()
-    with running_server(create_app(path, query_timeout=20)) as base:
+    port = free_port()
+    fundkg = Path(sys.executable).with_name("fundkg")
+    server = subprocess.Popen(
+        [str(fundkg), "serve", "--store", str(path), "--port", str(port), "--timeout", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/sparql", timeout=5):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"fundkg serve did not start:\n{server.communicate()[0]}")
+                time.sleep(0.2)
         yield f"{base}/sparql"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def wrapper(endpoint: str, query: str, fmt: str) -> SPARQLWrapper:
