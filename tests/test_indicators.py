@@ -1,5 +1,5 @@
 """Performance self-evaluations and their indicators: the five seeds, then values, met rules,
-concept links, checks and synthetic forms and prose of our own."""
+concept links, checks, synthetic forms and prose of our own, and the project's sample reports."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kg.extract.indicators.concepts import link
 from kg.extract.indicators.model import Draft, Text, make_indicator
 from kg.extract.indicators.values import Value, met, normalise_unit, parse_value
 from kg.extract.metadata import extract_metadata
+from kg.extract.pipeline import extract_report
 from kg.extract.programmes import find_programmes
 from kg.extract.records import (
     CellRef,
@@ -29,6 +30,9 @@ from kg.extract.records import (
     ReportKind,
     ReportMetadata,
 )
+from kg.normalize import fold
+from kg.readers import read_document
+from kg.resources import data_dir
 
 D = Decimal
 Result = tuple[list[Evaluation], list[ConsistencyIssue]]
@@ -342,6 +346,7 @@ def test_seed_issues(seeds) -> None:
         ("不超过3 天", "le", "3", "天"),
         ("1,200万元", None, "1200", "万元"),
         ("＜5％", "lt", "5", "%"),
+        ("≧90%", "ge", "90", "%"),  # the full-width sign of some Word templates
     ],
 )
 def test_parse_value(text: str, comparison: str | None, number: str, unit: str | None) -> None:
@@ -596,3 +601,93 @@ def test_synthetic_prose_targets_actuals_and_results() -> None:
         D(88),
     )
     assert issues == []
+
+
+# -- results stated against their target, and the project's own samples ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "comparison", "target", "actual", "unit", "reached"),
+    [
+        ("救助比例达到72.6%，目标为≥70%。", "救助比例", "ge", "70", "72.6", "%", True),
+        ("2023年全区参保率为93.8%（目标值≥95%），未完成。", "参保率", "ge", "95", "93.8", "%", False),
+        ("其中救助人次实际完成2.73万人次，年度目标2.5万人次以上。", "救助人次", "ge", "2.5", "2.73", "万人次", True),
+        ("群众满意度目标值为不低于90%，实际达到92%。", "群众满意度", "ge", "90", "92", "%", True),
+        ("截至2023年底全县参保人数达到31.2万人，目标为不少于32万人；", "参保人数", "ge", "32", "31.2", "万人", False),
+        ("个人负担比例12.3%，目标是不高于15％。", "个人负担比例", "le", "15", "12.3", "%", True),
+        ("办结时限实际为12个工作日，目标≦15个工作日。", "办结时限", "le", "15", "12", "个工作日", True),
+    ],
+)
+def test_result_stated_with_its_target(
+    sentence: str, name: str, comparison: str, target: str, actual: str, unit: str, reached: bool
+) -> None:
+    b = DocumentBuilder()
+    b.paragraph("示例县医疗保障局2023年度部门整体支出绩效自评报告")
+    b.paragraph(fold(sentence))  # as the readers normalise it: ％ → %
+    doc = b.build(Path("x.txt"), "text/plain", "0" * 64)
+    (ev,), _ = find_evaluations(doc, _metadata(doc), [])
+    (ind,) = ev.indicators
+    assert (ev.subject, ev.is_department) == ("示例县医疗保障局", True)
+    assert (ind.name, ind.comparison, ind.met) == (name, comparison, reached)
+    assert (ind.target.value, ind.actual.value, ind.target.unit, ind.actual.unit) == (D(target), D(actual), unit, unit)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "项目资金预算617.26万元，实际完成617.26万元，预算执行率100%。",  # no target
+        "参保率目标为95%，满意度目标为90%。",  # targets without actuals
+        "救助人次达到2.73万人次超额完成，目标为2.5万人次。",  # the number runs on into words
+    ],
+)
+def test_sentences_without_a_result_against_a_target(sentence: str) -> None:
+    b = DocumentBuilder()
+    b.paragraph(sentence)
+    doc = b.build(Path("x.txt"), "text/plain", "0" * 64)
+    assert find_evaluations(doc, _metadata(doc), [])[0] == []
+
+
+def _sample(name: str):
+    return extract_report(read_document(data_dir("samples") / name))
+
+
+def test_anyue_sample_result_sentence() -> None:
+    records = _sample("anyue-project-evaluation-2022.html")
+    (ev,) = records.evaluations
+    assert (ev.total_score.value, ev.grade) == (D("94.5"), "优")  # 自评得分94.5分，等级为“优”
+    (ratio,) = ev.indicators
+    assert ratio.name == "重点救助对象年度限额内住院自付费用救助比例"
+    assert values_of(ratio) == ("ge", D(70), D("72.6"), "%", None, None, True)
+    assert (ratio.target.text, ratio.actual.text, ratio.actual.unit) == ("≥70%", "72.6%", "%")
+    doc = records.document
+    assert doc.text[ratio.actual.evidence.start : ratio.actual.evidence.end] == "72.6%"
+
+
+def test_wulong_sample_department_form() -> None:
+    records = _sample("wulong-department-evaluation-2023.txt")
+    (ev,) = records.evaluations  # the form, the score sentence and the restated 参保率 are one evaluation
+    assert (ev.subject, ev.is_department, ev.grade) == ("重庆市武隆区医疗保障局", True, "优")
+    assert (ev.total_score.value, ev.max_score.value) == (D("96.5"), D(100))
+    assert len(ev.indicators) == 8
+    assert [i.met for i in ev.indicators] == [False, False, True, True, True, True, True, True]
+    insured = indicator(ev, "基本医疗保险参保率")
+    assert (insured.tier1, insured.tier2) == ("产出指标", "数量指标")
+    assert values_of(insured) == ("ge", D(95), D("93.8"), "%", D(10), D(8), False)
+    assert insured.reason == "外出务工人员在务工地参保，部分灵活就业人员中断缴费"
+    visits = indicator(ev, "医疗救助人次")  # tier cells left empty: merged with the row above
+    assert (visits.tier1, visits.tier2) == ("产出指标", "数量指标")
+    assert values_of(visits) == ("ge", D("2.5"), D("2.41"), "万人次", D(10), D("8.5"), False)
+    assert visits.reason == "因病致贫返贫监测对象减少，救助需求低于预期"
+    paid = indicator(ev, "医保待遇按时拨付率")
+    assert (paid.tier2, paid.comparison, paid.met, paid.reason) == ("时效指标", None, True, None)
+    cost = indicator(ev, "“三公”经费支出")
+    assert values_of(cost) == ("le", D("3.5"), D("3.12"), "万元", D(10), D(10), True)
+    satisfied = indicator(ev, "群众满意度")
+    assert (satisfied.tier1, satisfied.tier2, satisfied.concept) == (
+        "满意度指标",
+        "服务对象满意度指标",
+        "service-satisfaction",
+    )
+    assert values_of(satisfied) == ("ge", D(90), D(92), "%", D(20), D(20), True)
+    assert sum(i.score.value for i in ev.indicators) == D("96.5")
+    assert not [i for i in records.issues if i.kind.startswith(("indicator", "evaluation"))]

@@ -7,8 +7,9 @@ evaluations with their indicators, plus the consistency issues found while check
   with name, tiers, unit, comparison, target, adjusted target, actual, deviation, weight, score, core
   flag and reason as their columns give them;
 - scoring tables (`scoring.py`): 绩效自评指标计分表 split over many lines by a Word export;
-- prose (`prose.py`): lists of targets (具体评价指标) with the actuals the text reports later, and
-  sentences that state a score, a grade or an execution rate.
+- prose (`prose.py`): lists of targets (具体评价指标) with the actuals the text reports later,
+  sentences that state a result with its target (参保率达到93.8%，目标为≥95%), and sentences that state
+  a score, a grade or an execution rate.
 
 Values, units and the met rules are in `values.py`, the link to shared indicator concepts in
 `concepts.py`, the checks in `checks.py`.
@@ -18,9 +19,10 @@ from __future__ import annotations
 
 from kg.document import Document
 from kg.extract.indicators.checks import check
+from kg.extract.indicators.concepts import name_key
 from kg.extract.indicators.forms import read_forms
 from kg.extract.indicators.model import Draft, Programmes
-from kg.extract.indicators.prose import apply_statements, read_prose_targets
+from kg.extract.indicators.prose import apply_statements, read_prose_targets, read_stated_results
 from kg.extract.indicators.scoring import read_scoring_tables
 from kg.extract.records import ConsistencyIssue, Evaluation, Programme, ReportMetadata
 
@@ -43,6 +45,22 @@ def _merge_same_subject(drafts: list[Draft]) -> list[Draft]:
     return merged
 
 
+def _add_stated(drafts: list[Draft], stated: list[Draft]) -> list[Draft]:
+    """Results stated against their target join the prose evaluation of their body; a name the body's
+    evaluations already have (a form row, a listed target) is the same indicator restated, so it is dropped."""
+    out = list(drafts)
+    for draft in stated:
+        same = [d for d in out if d.subject == draft.subject and d.is_department == draft.is_department]
+        known = {name_key(i.name) for d in same for i in d.indicators}
+        draft.indicators = [i for i in draft.indicators if name_key(i.name) not in known]
+        host = next((d for d in same if d.source != "form"), None)
+        if host is not None:
+            host.indicators.extend(draft.indicators)
+        elif draft.indicators:
+            out.append(draft)
+    return out
+
+
 def find_evaluations(
     doc: Document, metadata: ReportMetadata, programmes: list[Programme]
 ) -> tuple[list[Evaluation], list[ConsistencyIssue]]:
@@ -55,7 +73,8 @@ def find_evaluations(
         *read_scoring_tables(doc, known),
         *read_prose_targets(doc, region, known),
     ]
-    drafts = apply_statements(doc, publisher, known, _merge_same_subject(drafts))
+    drafts = _add_stated(_merge_same_subject(drafts), read_stated_results(doc, publisher, region, known))
+    drafts = apply_statements(doc, publisher, known, drafts)
     drafts.sort(key=lambda d: d.evidence.start)
     issues = [issue for draft in drafts for issue in check(draft)]
     return [d.record() for d in drafts], issues

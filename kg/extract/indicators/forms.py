@@ -2,7 +2,8 @@
 
 Rows are read as one stream in document order, like the funding part of the same forms
 (kg.extract.programmes, whose label helpers this module reuses): a form title or a 项目名称 label
-starts a form; 项目编码 and 自评总分 fill it; the funding header's 执行率 column gives the execution
+starts a form (a 部门整体 form evaluates the publisher, so its title alone starts it: such forms often
+name no 项目); 项目编码 and 自评总分 fill it; the funding header's 执行率 column gives the execution
 rate; the indicator header starts the indicator rows; a 总分 row ends them.
 
 Indicator header cells are named by their words, never by position: 一级/二级指标 tiers, 三级指标 /
@@ -145,8 +146,7 @@ class FormReader:
     def text_block(self, block: Block) -> None:
         text = values.squash(self.doc.text[block.start : block.end])
         if len(text) <= 60 and _FORM_TITLE.search(text):
-            self.close()
-            self.form = _Form(_kind_of(text))
+            self._open(text, Evidence.of(self.doc, block.start, block.end))
         elif "。" in text or len(text) > 60:
             self.close()
 
@@ -156,8 +156,8 @@ class FormReader:
         if not filled:
             return
         if len(filled) == 1 and _FORM_TITLE.search(values.squash(filled[0])):
-            self.close()
-            self.form = _Form(_kind_of(values.squash(filled[0])))
+            col = next(i for i, t in enumerate(texts) if t.strip())
+            self._open(values.squash(filled[0]), _cell_evidence(self.doc, table, index, col, row.cells[col]))
             return
         if self.form is None:
             self.form = _Form(None)
@@ -177,6 +177,14 @@ class FormReader:
             return
         if form.columns is not None:
             self._indicator_row(table, index, row)
+
+    def _open(self, title: str, evidence: Evidence) -> None:
+        """A form title. A 部门整体 form evaluates the publisher: its draft starts here, and a 项目名称
+        label that follows starts it again (the empty draft of the title is then dropped)."""
+        self.close()
+        self.form = _Form(_kind_of(title))
+        if self.form.kind in _DEPARTMENT_KINDS and self.publisher:
+            self.form.draft = Draft(self.publisher, evidence, "form", None, True)
 
     def close(self) -> None:
         form, self.form = self.form, None
@@ -313,7 +321,7 @@ class FormReader:
                 form.tier1, form.tier2, last_tier = tier, None, i
             elif _TIER2.match(tier):
                 form.tier2, last_tier = tier, i
-            elif values.parse_value(squashed) is not None or squashed[0] in "≥≤<>=":
+            elif values.parse_value(squashed) is not None or squashed[0] in "≥≧≤≦<>=":
                 return last_tier  # a value where the name should be: the last tier word was the name
             else:
                 return i

@@ -34,7 +34,7 @@ class Draft:
 
     subject: str
     evidence: Evidence
-    source: str  # form | scoring | prose
+    source: str  # form | scoring | prose | sentence (results stated against their target)
     programme_code: str | None = None
     is_department: bool = False
     indicators: list[Indicator] = field(default_factory=list)

@@ -19,6 +19,14 @@ Actuals, searched in the report's text after the list, up to the next report tit
   matched to a target by name, else by indicator concept when exactly one target has that concept;
   the clause's value (often the target restated) becomes the actual and the label the target's tier.
 
+Results against targets, anywhere in the prose (not in tables), the actual before or after the target:
+- NAME 达到/为/完成/实际完成 ACTUAL，(年度)目标(值)为/是 TARGET (参保率达到93.8%，目标为≥95%; …为93.8%
+  （目标值≥95%）; …实际完成2.73万人次，年度目标2.5万人次以上);
+- NAME (年度)目标(值)为 TARGET，实际完成/实际为 ACTUAL.
+Each is one indicator of the body the sentence speaks of (as for scores below), the name without the
+year, the region, the body and lead words (2023年全区…, 其中…). A name the same evaluation already has
+(a form row, a listed target) is not read twice.
+
 Results. Sentences with a score (自评得分为99.3分, 综合评分96.50分, 评价总分100分), a grade
 (评价结果为优, 综合评价结论：优秀; counts such as 2个项目自评等级为“优” are not grades) and, in the same
 paragraph, an execution rate (执行率为70.6%). The evaluated body: the department when the sentence, or
@@ -72,13 +80,36 @@ _SCORE = re.compile(
     r"(?:绩效自评得分|自评得分|自评总分|评价总分|综合评分|评价得分)\s*(?:为|是)?[:：]?\s*(?P<score>\d+(?:\.\d+)?)\s*分"
 )
 _GRADE = re.compile(
-    r"(?:综合评价结论|评价结论|评价结果|评价等级|自评等级|自评结果)\s*(?:为|是)?[:：]?\s*[“\"]?(?P<grade>优秀|优|良好|良|中等|中|较差|差)"
+    r"(?:综合评价结论|评价结论|评价结果|评价等级|自评等级|自评结果|(?<=[，,；;。\s])等级)\s*(?:为|是)?[:：]?\s*[“\"]?(?P<grade>优秀|优|良好|良|中等|中|较差|差)"
     r"(?![”\"]?\s*(?:[和或、及]|的))"  # 自评结果为“中”和“差”的项目 names grades, it does not give one
 )
 _GRADES = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 _COUNTED = re.compile(r"\d+\s*个(?:项目)?\s*$")
 _RATE = re.compile(rf"执行率\s*(?:为|达到|达|是)?\s*(?P<rate>{values.NUMBER})\s*%")
 _OVERVIEW = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．])?\s*(?P<name>[\u4e00-\u9fff]{2,30}?)(?:项目)?综述")
+# Results against targets. Units are a closed list here: prose runs on after a number (2.73万人次超额完成).
+_PROSE_UNIT = (
+    r"(?:%|‰|(?:万|亿)?(?:人次|人|户|元|个|家|次|天|件|项|所|床)(?:/[\u4e00-\u9fff]{1,2}){0,2}|个?工作日|小时)"
+)
+_STATED = rf"(?P<actual>{values.NUMBER}\s*{_PROSE_UNIT}?)"
+_GOAL = (
+    rf"(?P<target>(?:{values.SIGNS}|{values.COMPARISON_WORDS})?\s*{values.NUMBER}\s*{_PROSE_UNIT}?"
+    r"(?:及以上|以上|以下|以内)?)"
+)
+_GOAL_WORD = r"(?:超过|高于|低于|未达到?|达到|完成)?(?:年度|全年|计划|预期|绩效)?(?:目标值?|指标值)(?:为|是|[:：])?"
+_NAME_RUN = r"(?P<name>[\u4e00-\u9fff“”\"]{2,40}?)"
+_ENDS = r"(?=$|[，,。；;！!）)、\s])"  # the value ends the clause: not 93.8%的, not 2.73万人次超额
+_ACTUAL_FIRST = re.compile(
+    rf"{_NAME_RUN}\s*(?:实际)?(?:完成值?|达到了?|达|为|是)?\s*{_STATED}\s*[，,；;（(]?\s*{_GOAL_WORD}\s*{_GOAL}"
+    rf"\s*[）)]?{_ENDS}"
+)
+_TARGET_FIRST = re.compile(
+    rf"{_NAME_RUN}\s*的?{_GOAL_WORD}\s*{_GOAL}\s*[，,；;]\s*(?:全年|年末|年底)?"
+    rf"(?:实际(?:完成值?|达到了?|达|为|是)?|完成(?:值为?)?)\s*{_STATED}{_ENDS}"
+)
+# What opens a sentence before the indicator's name: the rest of a date, lead words, leading verbs.
+_LEAD_WORDS = r"(?:截至|截止)?年(?:度|底|末)?|其中|全年|本年度?|当年|经统计|据统计|经核实|实现|确保"
+_GENERIC_NAME = re.compile(r"^(?:目标|实际|完成|任务|指标|绩效|年度)+$")
 _TITLE_BODY = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,30}?(?:局|中心|委员会|办公室))\s*(?:部门|单位)?\s*整体")
 
 
@@ -355,8 +386,56 @@ class _StatementReader:
         body = _TITLE_BODY.search(re.sub(r"^\d{4}年度?", "", title))
         if body:
             return body.group("org"), True
+        if "整体" in title and self.publisher:  # 部门整体支出绩效自评报告, its body on the line above
+            return self.publisher, True
         programme = self.programmes.before(start)
         return (programme.name if programme else self.publisher or ""), programme is None
+
+
+def _stated(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Results against targets in one paragraph, either order, in text order and not overlapping."""
+    found = sorted(
+        (m for form in (_ACTUAL_FIRST, _TARGET_FIRST) for m in form.finditer(text, start, end)), key=lambda m: m.start()
+    )
+    kept: list[re.Match[str]] = []
+    for m in found:
+        if not kept or m.start() >= kept[-1].end():
+            kept.append(m)
+    return kept
+
+
+def read_stated_results(
+    doc: Document, publisher: str | None, region: Region | None, programmes: Programmes
+) -> list[Draft]:
+    """Indicators stated with their target in a sentence (参保率达到93.8%，目标为≥95%): one draft per body."""
+    subjects = _StatementReader(doc, publisher, programmes)
+    regions = "|".join(re.escape(r) for r in _region_names(region)) or "(?!)"
+    lead = re.compile(rf"(?:{_LEAD_WORDS}|{_BODY_WORDS}|{regions})+")
+    drafts: dict[tuple[str, bool], Draft] = {}
+    for block in doc.blocks:
+        if block.kind is BlockKind.TABLE:
+            continue
+        for m in _stated(doc.text, block.start, block.end):
+            start, end = m.start("name"), m.end("name")
+            opening = lead.match(doc.text, start, end)
+            name = _span(doc, opening.end() if opening else start, end)
+            key = concepts.name_key(name.text)
+            if len(key) < 2 or _GENERIC_NAME.match(key):
+                continue
+            subject, department = subjects._subject(block.start, m.start())
+            if not subject:
+                continue
+            draft = drafts.get((subject, department))
+            if draft is None:
+                draft = Draft(subject, Evidence.of(doc, m.start(), m.end()), "sentence", is_department=department)
+                programme = None if department else programmes.find(subject)
+                draft.programme_code = programme.code if programme else None
+                drafts[(subject, department)] = draft
+            if any(concepts.name_key(i.name) == key for i in draft.indicators):
+                continue  # the same result restated (a summary, then the analysis)
+            cells = {"target": _span(doc, *m.span("target")), "actual": _span(doc, *m.span("actual"))}
+            draft.indicators.append(make_indicator(name, cells))
+    return list(drafts.values())
 
 
 def _measure(doc: Document, m: re.Match[str], group: str, unit: str | None = None) -> Measurement:
@@ -399,4 +478,4 @@ def apply_statements(doc: Document, publisher: str | None, programmes: Programme
     return out
 
 
-__all__ = ["apply_statements", "read_clause", "read_prose_targets"]
+__all__ = ["apply_statements", "read_clause", "read_prose_targets", "read_stated_results"]

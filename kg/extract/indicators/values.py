@@ -25,8 +25,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_SIGNS = {"≥": "ge", ">=": "ge", "≤": "le", "<=": "le", ">": "gt", "＞": "gt", "<": "lt", "＜": "lt",
-          "=": "eq", "＝": "eq"}  # fmt: skip
+# ≧ ≦ are the full-width forms some Word templates use for ≥ ≤.
+_SIGNS = {"≥": "ge", "≧": "ge", ">=": "ge", "≤": "le", "≦": "le", "<=": "le", ">": "gt", "＞": "gt", "<": "lt",
+          "＜": "lt", "=": "eq", "＝": "eq"}  # fmt: skip
 _WORDS = {
     "大于或等于": "ge", "大于等于": "ge", "不低于": "ge", "不少于": "ge", "至少": "ge", "达到": "ge", "达": "ge",
     "小于或等于": "le", "小于等于": "le", "不高于": "le", "不超过": "le", "不多于": "le", "控制在": "le",
