@@ -495,6 +495,16 @@ def test_prose_allocation_names_its_programme_and_body():
     assert s.via is not None and s.via.name == "吕梁市医疗保障局" and s.via.level is PREFECTURE
 
 
+def test_prose_allocation_after_a_filler_word_and_before_de():
+    # 包括 is no part of the body's name, 的 no part of the programme's.
+    doc = prose_doc("其中项目支出412.00万元，包括市医保局下达的医疗服务与保障能力提升中央补助资金180万元。")
+    programmes, sources, _ = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert [p.name for p in programmes] == ["医疗服务与保障能力提升补助资金"]
+    (s,) = sources
+    assert (s.levels, s.phase, s.amount.yuan) == ((CENTRAL,), ALLOCATED, Decimal(1_800_000))
+    assert s.via is not None and s.via.name == "吕梁市医疗保障局" and s.via.evidence.exact == "市医保局"
+
+
 def test_prose_budget_phases_of_a_programme():
     doc = prose_doc(
         "项目名称：档案数字化项目。",

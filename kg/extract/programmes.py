@@ -629,8 +629,8 @@ _FULLY_FUNDED = re.compile(rf"由(?P<lv>{_LEVEL_SEQ})(?:财政)?全额(?:拨款|
 _SENTENCE_END = "。！？；;!?\n"
 _CLAUSE_STOP = "，,、；;（(\n\t"
 _VIA = re.compile(
-    rf"^(?:\d{{4}}\s*年度?)?(?P<body>[{_HAN}]{{3,20}}?(?:局|中心|厅|委员会|政府|办公室))"
-    r"(?P<verb>下达|下拨|拨付|分配|转拨)"
+    rf"^(?:(?:其中|包括|另有)[:：]?)?(?:\d{{4}}\s*年度?)?(?P<body>[{_HAN}]{{3,20}}?(?:局|中心|厅|委员会|政府|办公室))"
+    r"(?P<verb>下达|下拨|拨付|分配|转拨)的?"  # 市医保局下达的……资金: the 的 belongs to no name
 )
 _RECIPIENT = re.compile(r"^(?:给|到|至)?(?:我县|我区|我市|我局|我单位|我中心|本县|本区|本单位|本局)")
 _YEAR = re.compile(r"\d{4}\s*年度?")
