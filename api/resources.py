@@ -213,8 +213,10 @@ def get_source(request: Request, fact: str = Query(..., description="IRI of any 
 
 @router.post("/reports", summary="Upload a report to ingest (needs the update token)", status_code=201)
 def post_report(request: Request, file: UploadFile) -> dict[str, Any]:
-    from kg.build import build
+    from kg.build import BuildResult, build
+    from kg.linking import link
     from kg.readers import is_supported
+    from kg.store import FundStore
 
     service = service_of(request)
     service.require_token(request)
@@ -230,7 +232,12 @@ def post_report(request: Request, file: UploadFile) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(dir=upload_dir, delete=False) as tmp:
         tmp.write(data)
     shutil.move(tmp.name, target)  # the report is identified by its file name, kept for provenance
-    result = service.write(lambda store: build([target], store, max_bytes=service.max_upload_bytes))
+    def ingest(store: FundStore) -> BuildResult:
+        built = build([target], store, max_bytes=service.max_upload_bytes)
+        link(store)  # as `fundkg build` does: the links graph follows the reports
+        return built
+
+    result = service.write(ingest)
     if result.failed:
         raise HTTPException(422, "; ".join(f.message for f in result.failed))
     status = "replaced" if result.replaced else "unchanged" if result.unchanged else "added"

@@ -314,6 +314,19 @@ def test_upload_report_with_token(client: TestClient) -> None:
     assert odd.status_code == 415
 
 
+def test_an_uploaded_notice_is_linked_to_the_receipts_below_it(client: TestClient) -> None:
+    notice = data_dir("samples") / "notices" / "lv-caishe-2022-27-lvliang-medical-assistance.txt"
+    files = {"file": (notice.name, notice.read_bytes(), "text/plain")}
+    r = client.post("/api/reports", files=files, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 201, r.text
+    linked = """SELECT ?amount WHERE { GRAPH <https://w3id.org/fundkg/graph/links> {
+                  ?receipt <https://w3id.org/fundkg/ontology#linkedAllocation> ?allocation } .
+                ?receipt <https://w3id.org/fundkg/ontology#amount> ?amount } ORDER BY ?amount"""
+    rows = client.get("/sparql", params={"query": linked}, headers={"Accept": "application/sparql-results+json"})
+    amounts = [b["amount"]["value"] for b in rows.json()["results"]["bindings"]]
+    assert amounts == ["535000", "7490000", "9530000"]  # 柳林县 (seed 002): 市, 中央, 省
+
+
 # --- pages (server side; the browser test drives them for real) -----------------------------------
 
 
