@@ -9,6 +9,7 @@ import pytest
 
 from kg.document import Document, DocumentBuilder
 from kg.extract.metadata import extract_metadata
+from kg.extract.pipeline import extract_report
 from kg.extract.programmes import find_programmes, programme_key
 from kg.extract.records import (
     BudgetPhase,
@@ -20,6 +21,8 @@ from kg.extract.records import (
     Programme,
 )
 from kg.extract.regions import resolve_region
+from kg.readers import read_document
+from kg.resources import data_dir
 
 INITIAL, ADJUSTED, EXECUTED = BudgetPhase.INITIAL, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED
 CARRIED, ALLOCATED = BudgetPhase.CARRIED_OVER, BudgetPhase.ALLOCATED
@@ -543,6 +546,175 @@ def test_prose_that_disagrees_with_the_form_is_reported():
     # 本年收入 100 repeats the form and is dropped; 中央 70 disagrees with the form's 60.
     assert [(s.levels, s.amount.yuan) for s in prose] == [((CENTRAL,), Decimal(700_000))]
     assert [(i.kind, i.expected, i.found) for i in issues] == [("prose-vs-table", Decimal(600_000), Decimal(700_000))]
+
+
+# -- the programme a report's title names ------------------------------------------------------------
+
+
+def titled_doc(title: str, *paragraphs: str, table: list[list[str]] | None = None) -> Document:
+    """A report: its title, its prose, then (under a section heading) a table."""
+    b = DocumentBuilder()
+    b.paragraph(title)
+    for text in paragraphs:
+        b.paragraph(text)
+    if table is not None:
+        b.paragraph("二、资金使用情况")
+        b.table(table)
+    return b.build(Path("synthetic.html"), "text/html", "0" * 64)
+
+
+SOURCE_TABLE = [
+    ["资金来源", "金额（万元）", ""],
+    ["", "预算数", "执行数"],
+    ["中央财政", "60.00", "55.50"],
+    ["省级财政", "20.00", "20.00"],
+    ["市级财政", "10.00", "8.00"],
+    ["县级财政", "10.00", "10.00"],
+    ["合计", "100.00", "93.50"],
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "kind"),
+    [
+        ("柳林县医疗保障局2022年度城乡医疗救助资金项目支出绩效评价报告", "城乡医疗救助资金", None),
+        ("柳林县医疗保障局2022年度困难群众资助参保资金绩效自评报告", "困难群众资助参保资金", None),
+        ("2023年度柳林县医疗保障局关于城乡医疗救助资金绩效自评的报告", "城乡医疗救助资金", None),
+        ("柳林县医保局2022年医疗救助资金转移支付绩效自评表", "医疗救助资金", "transfer"),
+        ("柳林县医疗保障局2022年度城乡居民医疗救助专项资金绩效评价报告", "城乡居民医疗救助专项资金", "special"),
+    ],
+)
+def test_title_names_the_programme(title, name, kind):
+    doc = titled_doc(title, "一、项目基本情况")
+    (p,), sources, issues = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert (p.name, p.kind) == (name, kind)
+    assert p.evidence.exact == name and doc.text[p.evidence.start : p.evidence.end] == name
+    assert (sources, issues) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "柳林县医疗保障局2023年度部门整体支出绩效自评报告",
+        "柳林县医疗保障局2023年度单位整体支出绩效评价报告",
+        "柳林县医疗保障局2023年度部门预算项目支出绩效自评报告",
+        "柳林县医疗保障局2023年度部门决算",
+    ],
+)
+def test_titles_that_name_no_programme(title):
+    doc = titled_doc(title, "2023年共收到资金100万元，其中中央财政补助60万元。", table=SOURCE_TABLE)
+    assert find_programmes(doc, publisher_of(doc, "柳林县医疗保障局")) == ([], [], [])
+
+
+def test_title_programme_reads_the_prose_by_level():
+    doc = titled_doc(
+        "柳林县医疗保障局2022年度医疗救助补助资金项目支出绩效评价报告",
+        "一、项目基本情况",
+        "2022年共收到医疗救助补助资金200万元，其中中央财政补助120万元，市级财政补助50万元，县级财政安排30万元。",
+    )
+    programmes, sources, issues = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert [p.name for p in programmes] == ["医疗救助补助资金"]
+    # 收到 is no phase word: the total is not read; the transfer's levels are ALLOCATED (补助 without a
+    # verb), and 县级财政安排 inherits the phase of the amount before it.
+    assert funding((programmes, sources, issues), "医疗救助补助资金") == {
+        ((CENTRAL,), ALLOCATED): wan("120"),
+        ((PREFECTURE,), ALLOCATED): wan("50"),
+        ((COUNTY,), ALLOCATED): wan("30"),
+    }
+    assert [s.amount.evidence.exact for s in sources] == ["120万元", "50万元", "30万元"]
+    assert issues == []
+
+
+def test_title_programme_funds_arrived():
+    doc = titled_doc(
+        "柳林县医疗保障局2022年度医疗救助补助资金项目支出绩效评价报告",
+        "2022年共到位医疗救助补助资金200万元，其中中央财政补助150万元，县级财政安排50万元。",
+    )
+    _, sources, _ = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert {(s.levels, s.phase): s.amount.yuan for s in sources} == {
+        ((), ALLOCATED): wan("200"),
+        ((CENTRAL,), ALLOCATED): wan("150"),
+        ((COUNTY,), ALLOCATED): wan("50"),
+    }
+
+
+def test_title_programme_reads_a_funding_table_by_source():
+    doc = titled_doc("柳林县医疗保障局2023年度医疗救助资金项目支出绩效评价报告", table=SOURCE_TABLE)
+    programmes, sources, issues = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert [p.name for p in programmes] == ["医疗救助资金"]
+    # 预算数 is the full-year budget, 执行数 what was spent; (万元) stands in the header row above.
+    assert funding((programmes, sources, issues), "医疗救助资金") == {
+        ((CENTRAL,), ADJUSTED): wan("60"),
+        ((CENTRAL,), EXECUTED): wan("55.5"),
+        ((PROVINCE,), ADJUSTED): wan("20"),
+        ((PROVINCE,), EXECUTED): wan("20"),
+        ((PREFECTURE,), ADJUSTED): wan("10"),
+        ((PREFECTURE,), EXECUTED): wan("8"),
+        ((COUNTY,), ADJUSTED): wan("10"),
+        ((COUNTY,), EXECUTED): wan("10"),
+        ((), ADJUSTED): wan("100"),
+        ((), EXECUTED): wan("93.5"),
+    }
+    assert all(s.amount.unit == "万元" and s.amount.evidence.cell is not None for s in sources)
+    assert [s.label for s in sources if s.is_total] == ["合计", "合计"]
+    assert issues == []  # 60+20+10+10 = 100 and 55.5+20+8+10 = 93.5
+
+
+def test_title_programme_table_whose_sources_miss_the_total():
+    rows = [r[:] for r in SOURCE_TABLE]
+    rows[-1] = ["合计", "100.00", "95.00"]
+    doc = titled_doc("柳林县医疗保障局2023年度医疗救助资金项目支出绩效评价报告", table=rows)
+    _, _, issues = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert [(i.kind, i.expected, i.found) for i in issues] == [("funding-sources", wan("95"), wan("93.5"))]
+    assert "医疗救助资金" in issues[0].description
+
+
+def test_title_programme_prose_repeating_the_table_is_dropped():
+    doc = titled_doc(
+        "柳林县医疗保障局2023年度医疗救助资金项目支出绩效评价报告",
+        "本年收入：100万元，其中中央财政补助60万元。",
+        table=SOURCE_TABLE,
+    )
+    _, sources, issues = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert [s for s in sources if s.amount.evidence.cell is None] == []
+    assert len(sources) == 10 and issues == []
+
+
+def test_a_programme_named_in_the_report_wins_over_the_title():
+    doc = titled_doc(
+        "柳林县医疗保障局2022年度医疗救助资金项目支出绩效评价报告",
+        "项目名称：困难群众资助参保资金",
+        "2022年收到中央补助资金120万元。",
+        table=SOURCE_TABLE,
+    )
+    programmes, sources, _ = find_programmes(doc, publisher_of(doc, "柳林县医疗保障局"))
+    assert [p.name for p in programmes] == ["困难群众资助参保资金"]
+    # The table names no programme and the title's programme does not apply: the table is not read.
+    assert {(s.programme, s.levels, s.phase) for s in sources} == {("困难群众资助参保资金", (CENTRAL,), ALLOCATED)}
+
+
+def test_anyue_sample_programme_funding_and_evaluation():
+    records = extract_report(read_document(data_dir("samples") / "anyue-project-evaluation-2022.html"))
+    assert [p.name for p in records.programmes] == ["医疗救助补助资金"]
+    assert funding((records.programmes, records.funding_sources, []), "医疗救助补助资金") == {
+        # 其中中央财政补助1,210.00万元，省级财政补助640.00万元，县级财政安排500.60万元 (prose)
+        ((CENTRAL,), ALLOCATED): Decimal("12100000.00"),
+        ((PROVINCE,), ALLOCATED): Decimal("6400000.00"),
+        ((COUNTY,), ALLOCATED): Decimal("5006000.00"),
+        # the table: 预算数 | 执行数 by source, 合计 the programme total
+        ((CENTRAL,), ADJUSTED): Decimal("12100000.00"),
+        ((CENTRAL,), EXECUTED): Decimal("11802500.00"),
+        ((PROVINCE,), ADJUSTED): Decimal("6400000.00"),
+        ((PROVINCE,), EXECUTED): Decimal("6400000.00"),
+        ((COUNTY,), ADJUSTED): Decimal("5006000.00"),
+        ((COUNTY,), EXECUTED): Decimal("4881000.00"),
+        ((), ADJUSTED): Decimal("23506000.00"),
+        ((), EXECUTED): Decimal("23083500.00"),
+    }
+    assert not [i for i in records.issues if i.kind in ("funding-sources", "prose-vs-table")]
+    (ev,) = records.evaluations
+    assert (ev.subject, ev.is_department, ev.grade) == ("医疗救助补助资金", False, "优")
+    assert ev.total_score is not None and ev.total_score.value == Decimal("94.5")
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,10 @@ several tables (labels in one, money in the next) and merge several forms into o
   down to the publisher's (province, city, county for 柳林县; province, county under a 直辖市).
   其他资金 (own, social money) has no government level: it is not recorded but counts in the sum
   check. Any other label ends the money rows.
-- Unit: (万元) in the header row, else 单位：万元/元 written between the form's start and its header,
-  else 元.
+- A table without a programme name of its own (资金来源 | 预算数 | 执行数, rows 中央财政 … 合计) belongs
+  to the report's title programme, when there is one (see below); else it is not read.
+- Unit: (万元) in the header row, else in the row just above it in the same table (金额（万元） over
+  预算数 | 执行数), else 单位：万元/元 written between the form's start and its header, else 元.
 - Check: in each phase where a level row has an amount, the level and 其他 rows must sum to the
   total within 0.01 of the table's unit (empty cells count 0: the form lists every source), else a
   ConsistencyIssue "funding-sources" with the total and part cells as evidence.
@@ -51,6 +53,12 @@ Prose — only where a programme is known, so that the many other amounts of a r
 - Level words follow the publisher's region: 市 is the nearest 市 above county level, so it is a
   PROVINCE under a 直辖市 (奉节县 → 重庆市) and a PREFECTURE elsewhere; 县/区 are COUNTY.
 
+Title — when neither forms nor prose name any programme, a report whose title (the first lines, as
+kg.extract.metadata finds them) reads [body][关于][year]NAME[转移支付][项目][支出][预算]绩效[自]评[价][的]报告
+(or …绩效自评表) is about programme NAME (…医疗救助补助资金项目支出绩效评价报告 → 医疗救助补助资金).
+That programme then holds for the whole report: its prose and its unnamed funding tables are read
+as above. A 部门整体/整体支出 title, or one whose NAME says only 部门/单位/项目/预算…, names none.
+
 Programmes are merged within a report by code, else by a name key without spaces, brackets and
 trailing 资金/补助/项目/经费 (城乡居民医疗救助 in prose = 城乡居民医疗救助资金 in the form); forms are
 read first, so their names win. A prose source equal to a form source (same programme, levels,
@@ -68,6 +76,7 @@ from decimal import Decimal
 from kg.document import Block, Cell, Document, Row
 from kg.extract import orgs
 from kg.extract.amounts import find_amounts, parse_amount
+from kg.extract.metadata import title_lines
 from kg.extract.records import (
     Amount,
     BudgetPhase,
@@ -235,6 +244,7 @@ class _Context:
     registry: _Registry = field(default_factory=_Registry)
     sources: list[_Source] = field(default_factory=list)
     issues: list[ConsistencyIssue] = field(default_factory=list)
+    default: _Draft | None = None  # the programme the title names, for a report that names none otherwise
 
     @property
     def region(self) -> Region | None:
@@ -422,6 +432,8 @@ class _FormReader:
         self.ctx = ctx
         self.form: _Form | None = None
         self.caption_start: int | None = None  # start of the short lines just before a table
+        self.above: tuple[int, Row] | None = None  # the previous non-empty row (table, row)
+        self.last: tuple[int, Row] | None = None
 
     # events ---------------------------------------------------------------------------------
 
@@ -442,6 +454,7 @@ class _FormReader:
         filled = [c for c in row.cells if c.text.strip()]
         if not filled:
             return
+        self.above, self.last = self.last, (table, row)
         if len(filled) == 1 and _FORM_TITLE.search(_squash(filled[0].text)):
             self.close()
             self.form = _Form(row.start, _kind_of(_squash(filled[0].text)))
@@ -511,7 +524,7 @@ class _FormReader:
     def _header(self, table: int, row: Row) -> bool:
         form = self.form
         assert form is not None
-        if form.draft is None:
+        if form.draft is None and self.ctx.default is None:
             return False
         columns = {i: p for i, c in enumerate(row.cells) if (p := _header_phase(c.text)) is not None}
         if not columns or any(parse_amount(c.text) is not None for c in row.cells):
@@ -520,22 +533,28 @@ class _FormReader:
         if len(columns) < 2 and not any(_MONEY_WORD.search(c.text) for c in row.cells[: min(columns)]):
             return False
         self._check()
+        if form.draft is None:  # a table that names no programme: the report's own (its title's)
+            form.draft = self.ctx.default
         first = min(columns)
         filled = [i for i in range(first, len(row.cells)) if row.cells[i].text.strip()]
         form.header = _Header(
             table,
             columns,
             filled,
-            self._unit(row),
+            self._unit(table, row),
             {p: _squash(row.cells[i].text) for i, p in columns.items()},
         )
         return True
 
-    def _unit(self, row: Row) -> str:
-        for cell in row.cells:
-            m = _UNIT_IN_CELL.search(cell.text)
-            if m:
-                return m.group(1) or m.group(2)
+    def _unit(self, table: int, row: Row) -> str:
+        rows = [row]
+        if self.above is not None and self.above[0] == table:
+            rows.append(self.above[1])  # a two-row header: 金额（万元） over 预算数 | 执行数
+        for cells in rows:
+            for cell in cells.cells:
+                m = _UNIT_IN_CELL.search(cell.text)
+                if m:
+                    return m.group(1) or m.group(2)
         assert self.form is not None
         found = _UNIT_CAPTION.findall(self.ctx.doc.text, self.form.start, row.start)
         return found[-1] if found else "元"
@@ -791,6 +810,8 @@ class _ProseReader:
             short = _SHORT_NAME.search(text)
             if short:
                 local = self._draft(block.start + short.start("name"), block.start + short.end("name"))
+            if local is None:
+                local = self.ctx.default
             funded = _FULLY_FUNDED.search(text)
             if funded and local is not None:
                 self.declared[id(local)] = _levels_of(funded.group("lv"), self.ctx.region)
@@ -864,6 +885,48 @@ def _sentences(text: str, amounts: list[Amount]) -> Iterator[list[Amount]]:
         yield group
 
 
+# -- the title's programme ------------------------------------------------------------------------
+
+_TITLE_HEAD = re.compile(r"(?:关于|\d{4}年度?)")
+_TITLED = re.compile(
+    rf"(?P<name>[{_HAN}A-Za-z0-9（）()·、]{{2,40}}?)(?P<transfer>转移支付)?(?:项目)?(?:支出)?(?:预算)?"
+    r"绩效自?评价?的?(?:报告|表)(?:[(（]\d{4}年度?[)）])?$"
+)
+_GENERIC_NAME = re.compile(r"^(?:部门|单位|整体|本级|预算|项目|支出|专项|资金|财政|年度|重点|二级|一级|绩效|的)*$")
+
+
+def _titled_programme(doc: Document) -> _Draft | None:
+    """The programme a project evaluation's title names: …2022年度医疗救助补助资金项目支出绩效评价报告."""
+    chars: list[int] = []  # doc offset of each character of the squashed title
+    for line in title_lines(doc):
+        chars.extend(i for i in range(line.start, line.end) if not doc.text[i].isspace())
+    title = "".join(doc.text[i] for i in chars)
+    # Strip what comes before the name, in any order: the body, 关于, the year.
+    spans = orgs.mention_spans(title)
+    pos, moved = 0, True
+    while moved:
+        moved = False
+        for a, b in spans:
+            if a == pos:
+                pos, moved = b, True
+        head = _TITLE_HEAD.match(title, pos)
+        if head:
+            pos, moved = head.end(), True
+    m = _TITLED.match(title, pos)
+    if m is None:
+        return None
+    first, last = m.span("name")
+    years = list(_YEAR.finditer(title, first, last))
+    if years:  # a body the organisation patterns do not know stands before the year
+        first = years[-1].end()
+    name = title[first:last]
+    if len(name) < 2 or _GENERIC_NAME.match(name) or _kind_of(title[pos:]) == "department-overall":
+        return None
+    start, end = chars[first], chars[last - 1] + 1
+    kind = "transfer" if m.group("transfer") else _kind_of(name)
+    return _Draft(name, Evidence.of(doc, start, end), kind=kind)
+
+
 # -- assembling -----------------------------------------------------------------------------------
 
 
@@ -899,6 +962,17 @@ def _settle(ctx: _Context) -> list[FundingSource]:
     return [s.record(registry) for s in kept]
 
 
+def _read(doc: Document, publisher: Organisation | None, amounts: list[Amount], default: _Draft | None) -> _Context:
+    ctx = _Context(doc, publisher, default=default)
+    if default is not None:
+        ctx.registry.add(default)
+    _read_forms(ctx)
+    prose = _ProseReader(ctx)
+    prose.scan()
+    prose.read(amounts)
+    return ctx
+
+
 def find_programmes(
     doc: Document, publisher: Organisation | None, amounts: list[Amount] | None = None
 ) -> tuple[list[Programme], list[FundingSource], list[ConsistencyIssue]]:
@@ -908,11 +982,10 @@ def find_programmes(
     document's prose `amounts` (kg.extract.amounts.find_amounts) when at hand to save finding
     them again.
     """
-    ctx = _Context(doc, publisher)
-    _read_forms(ctx)
-    prose = _ProseReader(ctx)
-    prose.scan()
-    prose.read(find_amounts(doc) if amounts is None else amounts)
+    amounts = find_amounts(doc) if amounts is None else amounts
+    ctx = _read(doc, publisher, amounts, None)
+    if not ctx.registry.drafts and (titled := _titled_programme(doc)) is not None:
+        ctx = _read(doc, publisher, amounts, titled)  # the report names no programme but in its title
     sources = _settle(ctx)
     programmes = sorted((d.programme() for d in ctx.registry.drafts), key=lambda p: p.evidence.start)
     return programmes, sources, ctx.issues
