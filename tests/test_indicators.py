@@ -632,6 +632,23 @@ def test_result_stated_with_its_target(
     assert (ind.target.value, ind.actual.value, ind.target.unit, ind.actual.unit) == (D(target), D(actual), unit, unit)
 
 
+def test_results_found_in_any_sentence_of_a_long_paragraph() -> None:
+    # Only the sentences naming a target are scanned: the ones before, between and after must not
+    # hide a result, nor one sentence's name run on into the next.
+    b = DocumentBuilder()
+    b.paragraph("示例县医疗保障局2023年度部门整体支出绩效自评报告")
+    b.paragraph(
+        "本年度认真落实医疗保障政策。参保率为93.8%（目标值≥95%），未完成。全年开展基金监管检查40次。"
+        "群众满意度目标值为不低于90%，实际达到92%。资金使用规范"
+    )
+    doc = b.build(Path("x.txt"), "text/plain", "0" * 64)
+    (ev,), _ = find_evaluations(doc, _metadata(doc), [])
+    assert [(i.name, i.actual.value, i.met) for i in ev.indicators] == [
+        ("参保率", D("93.8"), False),
+        ("群众满意度", D(92), True),
+    ]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

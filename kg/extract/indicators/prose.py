@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -394,14 +395,34 @@ class _StatementReader:
 
 def _stated(text: str, start: int, end: int) -> list[re.Match[str]]:
     """Results against targets in one paragraph, either order, in text order and not overlapping."""
-    found = sorted(
-        (m for form in (_ACTUAL_FIRST, _TARGET_FIRST) for m in form.finditer(text, start, end)), key=lambda m: m.start()
-    )
     kept: list[re.Match[str]] = []
-    for m in found:
-        if not kept or m.start() >= kept[-1].end():
-            kept.append(m)
+    for first, last in _goal_sentences(text, start, end):
+        found = sorted(
+            (m for form in (_ACTUAL_FIRST, _TARGET_FIRST) for m in form.finditer(text, first, last)),
+            key=lambda m: m.start(),
+        )
+        for m in found:
+            if not kept or m.start() >= kept[-1].end():
+                kept.append(m)
     return kept
+
+
+_GOAL_MARK = re.compile(r"目标|指标值")
+
+
+def _goal_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The sentences of a paragraph that name a target: the only ones the two forms can match.
+
+    Neither form crosses a 。, and both need 目标 or 指标值; scanning only these sentences keeps the
+    lazy name run from being tried at every character of a long report (most sentences name none).
+    """
+    pos = start
+    while (mark := _GOAL_MARK.search(text, pos, end)) is not None:
+        first = text.rfind("。", start, mark.start()) + 1 or start
+        last = text.find("。", mark.end(), end)
+        last = end if last < 0 else last
+        yield max(first, start, pos), last
+        pos = last
 
 
 def read_stated_results(
