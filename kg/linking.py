@@ -24,9 +24,10 @@ reason. An allocation no receipt linked to is unlinked too: its recipient did no
 from that region is in the graph, none of them states a matching receipt, the matching receipt
 equals several allocations, or its amount differs (by how much is said).
 
-Links are written as `receipt fkg:linkedAllocation allocation` into one named graph (LINKS_GRAPH),
-replaced as a whole on every run so it never holds links to flows that are gone (FundStore must keep
-it: it is no report graph). The same graph gets
+Links are written as `receipt fkg:linkedAllocation allocation` and `receipt fkg:receivedVia notice`
+(the allocation notice that allocates the linked row) into one named graph (LINKS_GRAPH), replaced
+as a whole on every run so it never holds links to flows that are gone (FundStore must keep it: it
+is no report graph). The same graph gets
 `allocation fkg:payee department`: the department that reports for the row's region — the payee of
 the receipts linked to the row or, for a row left unlinked, of the receipts it was compared with
 (same region, programme, year and levels) — when that is exactly one department. Which body
@@ -46,6 +47,7 @@ from kg.rdf.vocab import FKG, LINKS_GRAPH
 from kg.store import FundStore
 
 LINKED_ALLOCATION = FKG.linkedAllocation
+RECEIVED_VIA = FKG.receivedVia
 PAYEE = FKG.payee
 
 CENTRAL = "central"  # the "region" of a central body: the parent of every province
@@ -428,6 +430,7 @@ def payees(report: LinkReport) -> dict[str, str]:
 
 def _link_triples(report: LinkReport) -> list[str]:
     triples = [f"<{k.receipt.iri}> {LINKED_ALLOCATION} <{k.allocation.iri}> ." for k in report.links]
+    triples += [f"<{k.receipt.iri}> {RECEIVED_VIA} <{k.allocation.report}> ." for k in report.links]
     triples += [f"<{allocation}> {PAYEE} <{payee}> ." for allocation, payee in payees(report).items()]
     return triples
 

@@ -111,6 +111,24 @@ def test_each_receipt_of_liulin_links_to_exactly_one_city_row(store: FundStore, 
     ]
 
 
+def test_each_linked_receipt_names_the_notice_it_came_with(store: FundStore, report: LinkReport) -> None:
+    rows = select(store, f"""
+        SELECT ?payee ?level ?number (COUNT(DISTINCT ?receipt) AS ?receipts) WHERE {{
+          GRAPH {LINKS_GRAPH} {{ ?receipt fkg:receivedVia ?notice }}
+          ?notice a fkg:AllocationNotice ; eli:realizes/fkg:documentNumber ?number .
+          ?receipt fkg:payee/rdfs:label ?payee ; fkg:fundingLevel/skos:notation ?level .
+        }} GROUP BY ?payee ?level ?number ORDER BY ?payee ?level""")  # fmt: skip
+    # One receipt per payee and level, each from the notice of the level just above it.
+    assert rows == [
+        ("吕梁市财政局", "central", "晋财社〔2022〕58号", "1"),
+        ("吕梁市财政局", "province", "晋财社〔2022〕58号", "1"),
+        ("山西省财政厅", "central", "财社〔2022〕61号", "1"),
+        (LIULIN, "central", "吕财社〔2022〕27号", "1"),
+        (LIULIN, "prefecture", "吕财社〔2022〕27号", "1"),
+        (LIULIN, "province", "吕财社〔2022〕27号", "1"),
+    ]
+
+
 def test_notices_link_level_to_level_by_their_totals(report: LinkReport) -> None:
     receipt = next(
         link.receipt

@@ -194,6 +194,7 @@ class FKG:
     allocates = NamedNode(FKG_NS + "allocates")
     recipientRegion = NamedNode(FKG_NS + "recipientRegion")
     linkedAllocation = NamedNode(FKG_NS + "linkedAllocation")
+    receivedVia = NamedNode(FKG_NS + "receivedVia")
 
     # Store manifest (which named graph currently holds which report)
     currentGraph = NamedNode(FKG_NS + "currentGraph")
