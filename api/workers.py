@@ -182,6 +182,9 @@ class WorkerPool:
         return self
 
     def _spawn(self) -> Worker:
+        # The generation before the store is opened: a write finishing while the worker starts
+        # leaves it marked stale (renewed on first use), never marked fresh with an old snapshot.
+        generation = self._generation
         parent, child = _CTX.Pipe()
         process = _CTX.Process(target=_worker_main, args=(child, self.store_path), daemon=True,
                                name="fundkg-query-worker")
@@ -197,7 +200,7 @@ class WorkerPool:
         if hello[0] != "ready":
             process.join(timeout=5)
             raise WorkerFailed(hello[2])
-        worker = Worker(process, parent, self._generation)
+        worker = Worker(process, parent, generation)
         with self._lock:
             self._all[worker.pid] = worker
         return worker
