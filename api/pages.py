@@ -64,7 +64,8 @@ def home(request: Request, q: str | None = None) -> HTMLResponse:
 
     number = parse_document_number(q)
     matching = [d for d in depts if q in d["name"] or q in d.get("region", "")]
-    programmes = service.rows(f"""SELECT DISTINCT ?name WHERE {{ ?p a fkg:Programme ; rdfs:label ?name .
+    # A programme is typed and named together in each report that mentions it: one graph at a time.
+    programmes = service.rows(f"""SELECT DISTINCT ?name WHERE {{ GRAPH ?g {{ ?p a fkg:Programme ; rdfs:label ?name }}
         FILTER(CONTAINS(STR(?name), {resources.lit(q)})) }} ORDER BY ?name LIMIT 50""")
     return _page(request, "home.html", q=q, departments=matching, programmes=programmes,
                  document=number.canonical if number else None)
@@ -86,12 +87,18 @@ def lines_page(request: Request, dept_id: str, year: str) -> HTMLResponse:
     service = _service(request)
     dept = resources.department(service, dept_id)
     node = resources.iri(dept["iri"])
+    # The lines are found from the 支出决算表 data sets (one per report). The file is looked up as
+    # a nested OPTIONAL so that Oxigraph follows each data set to its report instead of building a
+    # table of every fkg:statedIn in the store; the result is that of
+    # OPTIONAL { ?ds fkg:statedIn/fkg:sourceFile/fkg:fileName ?file }.
     lines = service.rows(f"""SELECT ?line ?code ?name ?yuan ?file WHERE {{
-        ?line a fkg:BudgetLine ; obeu-dimension:organization {node} ; fkg:fiscalYear ?year ;
+        ?ds fkg:tableKind "expenditure-final-accounts" .
+        ?line qb:dataSet ?ds ; a fkg:BudgetLine ; obeu-dimension:organization {node} ; fkg:fiscalYear ?year ;
           fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?yuan ;
-          fkg:functionalClassification ?c ; qb:dataSet ?ds . ?ds fkg:tableKind "expenditure-final-accounts" .
+          fkg:functionalClassification ?c .
         ?c skos:notation ?code . OPTIONAL {{ ?c skos:prefLabel ?name FILTER(lang(?name) = "zh") }}
-        OPTIONAL {{ ?ds fkg:statedIn/fkg:sourceFile/fkg:fileName ?file }}
+        OPTIONAL {{ ?ds fkg:statedIn ?dsReport
+                   OPTIONAL {{ ?dsReport fkg:sourceFile/fkg:fileName ?file }} FILTER(BOUND(?file)) }}
         FILTER(STRLEN(?code) = 7 && STR(?year) = {resources.lit(year)})
         FILTER NOT EXISTS {{ ?line fkg:isTotal true }} }} ORDER BY ?code""")
     return _page(request, "lines.html", dept=dept, year=year, lines=lines)

@@ -56,8 +56,9 @@ def policy(service: Service, number: str) -> dict[str, Any]:
         OPTIONAL {{ ?doc fkg:serialNumber ?serial }} }} LIMIT 1""")
     if not docs:
         raise HTTPException(404, f"no policy document {canonical} in the store")
+    # A document is described in every report that cites it: take each document once.
     titles = service.rows(f"""SELECT ?title (COUNT(DISTINCT ?report) AS ?reports) WHERE {{
-        ?doc fkg:documentNumber {lit(canonical)} .
+        {{ SELECT DISTINCT ?doc WHERE {{ ?doc fkg:documentNumber {lit(canonical)} }} }}
         {{ ?doc dcterms:title ?title }} UNION
         {{ ?c fkg:citedDocument ?doc ; fkg:citedTitle ?title ; fkg:citingReport ?report }}
         }} GROUP BY ?title ORDER BY DESC(?reports) ?title""")
@@ -126,16 +127,23 @@ def department(service: Service, dept_id: str) -> dict[str, Any]:
         OPTIONAL {{ ?r dcterms:title ?title }} OPTIONAL {{ ?r fkg:fiscalYear ?year }}
         OPTIONAL {{ ?r fkg:reportKind/skos:notation ?kind }} }} ORDER BY ?year ?file""")
     # Executed spending of 项-level lines of the 支出决算表, so parent rows are not counted twice.
+    # The lines are found from the 支出决算表 data sets (one per report), not among all the lines
+    # of the department.
     totals = service.rows(f"""SELECT ?year (SUM(?amount) AS ?yuan) (COUNT(?line) AS ?lines) (SAMPLE(?line) AS ?example)
-        WHERE {{ ?line a fkg:BudgetLine ; obeu-dimension:organization {node} ; fkg:fiscalYear ?year ;
+        WHERE {{ ?ds fkg:tableKind "expenditure-final-accounts" .
+          ?line qb:dataSet ?ds ; a fkg:BudgetLine ; obeu-dimension:organization {node} ; fkg:fiscalYear ?year ;
           fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount ;
-          fkg:functionalClassification/skos:notation ?code ; qb:dataSet/fkg:tableKind "expenditure-final-accounts" .
+          fkg:functionalClassification/skos:notation ?code .
           FILTER(STRLEN(?code) = 7) FILTER NOT EXISTS {{ ?line fkg:isTotal true }} }}
         GROUP BY ?year ORDER BY ?year""")
+    # A programme is described (typed and named together) in every report that mentions it: each
+    # programme once, its names from the graphs that type it, then its code.
     programmes = service.rows(f"""SELECT DISTINCT ?programme ?name ?code WHERE {{
-        ?programme a fkg:Programme ; rdfs:label ?name .
-        {{ ?programme fkg:implementingUnit {node} }} UNION {{ ?programme fkg:supervisingDepartment {node} }}
-        UNION {{ ?flow fkg:programme ?programme ; fkg:payee {node} }}
+        {{ SELECT DISTINCT ?programme ?name WHERE {{
+          {{ SELECT DISTINCT ?programme WHERE {{
+            {{ ?programme fkg:implementingUnit {node} }} UNION {{ ?programme fkg:supervisingDepartment {node} }}
+            UNION {{ ?flow fkg:programme ?programme ; fkg:payee {node} }} }} }}
+          GRAPH ?g {{ ?programme a fkg:Programme ; rdfs:label ?name }} }} }}
         OPTIONAL {{ ?programme fkg:programmeCode ?code }} }} ORDER BY ?name""")
     return {"id": dept_id, "iri": _ORG + dept_id, **info[0], "reports": reports, "totals": totals,
             "programmes": programmes}
@@ -159,7 +167,7 @@ def report(service: Service, file_name: str) -> dict[str, Any]:
         WHERE {{ ?report a fkg:Report ; fkg:sourceFile ?src . ?src fkg:fileName {lit(file_name)} .
           OPTIONAL {{ ?report dcterms:title ?title }} OPTIONAL {{ ?report fkg:fiscalYear ?year }}
           OPTIONAL {{ ?report fkg:reportKind/skos:notation ?kind }}
-          OPTIONAL {{ ?report dcterms:publisher ?publisher . ?publisher rdfs:label ?publisherName }}
+          OPTIONAL {{ GRAPH ?g {{ ?report dcterms:publisher ?publisher . ?publisher rdfs:label ?publisherName }} }}
           OPTIONAL {{ ?src fkg:sha256 ?sha }}
           OPTIONAL {{ GRAPH <https://w3id.org/fundkg/graph/manifest> {{
               ?report fkg:currentGraph ?graph ; fkg:sourcePath ?path ; fkg:extractorVersion ?version }} }}
@@ -189,14 +197,16 @@ def get_report(file_name: str, request: Request) -> dict[str, Any]:
 def evidence(service: Service, fact: str) -> dict[str, Any]:
     """Where a fact (citation, amount, budget line, fund flow …) was read: quote, span, table cell."""
     node = iri(fact)
+    # The table cell is matched as a nested OPTIONAL (the same result as one OPTIONAL of all four
+    # patterns): given the four, Oxigraph built a table of every table cell in the store first.
     rows = service.rows(f"""SELECT ?file ?exact ?prefix ?suffix ?start ?end ?table ?row ?column ?sentence WHERE {{
         {node} prov:wasDerivedFrom ?ev .
         OPTIONAL {{ ?ev oa:hasSource/fkg:fileName ?file }}
         OPTIONAL {{ ?ev oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?exact .
                    OPTIONAL {{ ?q oa:prefix ?prefix }} OPTIONAL {{ ?q oa:suffix ?suffix }} }}
         OPTIONAL {{ ?ev oa:hasSelector ?p . ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }}
-        OPTIONAL {{ ?ev oa:hasSelector ?c . ?c a fkg:TableCellSelector ; fkg:tableIndex ?table ;
-                   fkg:rowIndex ?row ; fkg:columnIndex ?column }}
+        OPTIONAL {{ ?ev oa:hasSelector ?c . ?c a fkg:TableCellSelector ; fkg:tableIndex ?table ; fkg:rowIndex ?row
+                   OPTIONAL {{ ?c fkg:columnIndex ?column }} FILTER(BOUND(?column)) }}
         OPTIONAL {{ {node} fkg:sentence ?sentence }} }}""")
     if not rows:
         raise HTTPException(404, f"no evidence recorded for {fact}")

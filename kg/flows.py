@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import networkx as nx
+from pyoxigraph import NamedNode
 
 from kg.store import FundStore
 
@@ -41,7 +42,11 @@ LEVEL_LABEL = {"central": "中央", "province": "省", "prefecture": "市", "cou
 LEVEL_ORDER = ("central", "province", "prefecture", "county", "township")
 
 # A resource described in several report graphs (a department, a region) repeats its triples in
-# the union graph: every query here is DISTINCT so that no amount is counted twice.
+# the union graph, once per graph (Oxigraph's union default graph does not deduplicate). So these
+# queries take a shared resource's description from one graph, the graph of the fact that names it
+# (a report graph describes every organisation, region and programme it mentions), or from a
+# DISTINCT subquery, and every query is DISTINCT so that no amount is counted twice. Joining the
+# copies instead would multiply them (k graphs × k graphs × …) on a store of many reports.
 
 # Words that vary between the names of one programme (城乡居民医疗救助资金 / 城乡医疗救助金).
 _NOISE = re.compile(r"居民|资金|补助|专项|项目|经费|[（(][^）)]*[）)]|金$")
@@ -56,34 +61,52 @@ def names_match(query: str, name: str) -> bool:
     return bool(q) and bool(n) and (q in n or n in q)
 
 
+# The programme, payee and intermediary of a flow are labelled in the flow's own graph; a
+# programme's supervisors may be stated by other reports, so they come from a DISTINCT subquery.
+# The required patterns come before the OPTIONALs: Oxigraph does not move joins across them, and
+# a join placed after an OPTIONAL was evaluated against the whole store.
 _FLOWS = """
 SELECT DISTINCT ?flow ?programme ?pname ?level ?phase ?amount ?year ?payee ?payeeName ?via ?viaName
        ?ls ?lsName ?cs ?csName ?file WHERE {
-  ?flow a fkg:FundFlow ; fkg:programme ?programme ; fkg:amount ?amount ;
-        fkg:budgetPhase/skos:notation ?phase ; fkg:fundingLevel/skos:notation ?level ;
-        fkg:statedIn/fkg:sourceFile/fkg:fileName ?file .
-  ?programme rdfs:label ?pname .
+  GRAPH ?g {
+    ?flow a fkg:FundFlow ; fkg:programme ?programme ; fkg:amount ?amount ;
+          fkg:budgetPhase ?phaseConcept ; fkg:fundingLevel ?levelConcept ; fkg:statedIn ?report .
+    ?programme rdfs:label ?pname .
+  }
+  ?phaseConcept skos:notation ?phase . ?levelConcept skos:notation ?level .
+  ?report fkg:sourceFile/fkg:fileName ?file .
   OPTIONAL { ?flow fkg:fiscalYear ?year }
-  OPTIONAL { ?flow fkg:payee ?payee . ?payee rdfs:label ?payeeName }
-  OPTIONAL { ?flow fkg:passedThrough ?via . ?via rdfs:label ?viaName }
-  OPTIONAL { ?programme fkg:localSupervisor ?ls . ?ls rdfs:label ?lsName }
-  OPTIONAL { ?programme fkg:centralSupervisor ?cs . ?cs rdfs:label ?csName }
+  OPTIONAL { GRAPH ?g { ?flow fkg:payee ?payee . ?payee rdfs:label ?payeeName } }
+  OPTIONAL { GRAPH ?g { ?flow fkg:passedThrough ?via . ?via rdfs:label ?viaName } }
+  OPTIONAL { SELECT DISTINCT ?programme ?ls ?lsName WHERE {
+    GRAPH ?lg { ?programme fkg:localSupervisor ?ls . ?ls rdfs:label ?lsName } } }
+  OPTIONAL { SELECT DISTINCT ?programme ?cs ?csName WHERE {
+    GRAPH ?cg { ?programme fkg:centralSupervisor ?cs . ?cs rdfs:label ?csName } } }
   FILTER NOT EXISTS { ?flow fkg:statedIn/a fkg:AllocationNotice }
 }"""
 
+# A region is described (name, level, parent) in every graph that mentions it: one graph suffices.
 _REGIONS = """
 SELECT DISTINCT ?org ?name ?level WHERE {
-  ?org fkg:region/skos:broader* ?r . ?r skos:prefLabel ?name ; fkg:governmentLevel/skos:notation ?level .
+  { SELECT DISTINCT ?org ?region WHERE { ?org fkg:region ?region } }
+  ?region skos:broader* ?r .
+  { SELECT DISTINCT ?r ?name ?levelConcept WHERE {
+    GRAPH ?g { ?r skos:prefLabel ?name ; fkg:governmentLevel ?levelConcept } } }
+  ?levelConcept skos:notation ?level .
 }"""
 
+# The executed spending of the given organisations (VALUES ?org { … } is put in place of ORGS).
+# Spending is read from the 支出决算表, or from prose 支出决算 lines where an organisation has no
+# such table: whether it has one is asked once per organisation, not once per line.
 _SPENDING = """
 SELECT DISTINCT ?line ?org ?code ?name ?amount ?year WHERE {
+  { SELECT ?org (EXISTS { ?other qb:dataSet/fkg:tableKind "expenditure-final-accounts" ;
+                                 obeu-dimension:organization ?org } AS ?tabled)
+    WHERE { ORGS } }
   ?line a fkg:BudgetLine ; obeu-dimension:organization ?org ; fkg:functionalClassification ?c ;
         fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount ;
         qb:dataSet/fkg:tableKind ?kind .
-  # Spending is read from the 支出决算表, or from prose 支出决算 lines where a report has no table.
-  FILTER(?kind = "expenditure-final-accounts" || (?kind = "prose" && NOT EXISTS {
-    ?other qb:dataSet/fkg:tableKind "expenditure-final-accounts" ; obeu-dimension:organization ?org }))
+  FILTER(?kind = "expenditure-final-accounts" || (?kind = "prose" && !?tabled))
   ?c skos:notation ?code ; skos:prefLabel ?name . FILTER(lang(?name) = "zh" && strlen(?code) = 7)
   OPTIONAL { ?line fkg:fiscalYear ?year }
   FILTER NOT EXISTS { ?line fkg:isTotal true }
@@ -201,7 +224,8 @@ def _add_spending(
 ) -> None:
     if not payees:
         return
-    for row in store.query(_SPENDING):
+    orgs = " ".join(str(NamedNode(org)) for org in sorted(payees))
+    for row in store.query(_SPENDING.replace("ORGS", f"VALUES ?org {{ {orgs} }}")):
         org = row["org"].value
         if org not in payees or not names_match(programme, row["name"].value):
             continue

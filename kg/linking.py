@@ -71,6 +71,9 @@ GROUP BY ?flow ?notice ?file ?pname ?year ?amount ?region ?regionName ?payer ?pa
          ?number ?label"""
 
 # Receipts: flows to a payee that no notice allocates; of a notice's own flows only its 合计 receipts.
+# A shared resource (payee, programme, region) is described in every report graph that names it, and
+# Oxigraph's union default graph repeats a triple once per graph: its attributes are read inside one
+# GRAPH, so a store of many reports yields a few copies per receipt (GROUP BY merges them), not k³.
 _RECEIPTS = """
 SELECT ?flow ?report ?file ?programme ?pname ?year ?amount ?phase ?payee ?payeeName ?region ?regionName
        ?regionLevel ?number ?label (GROUP_CONCAT(DISTINCT ?level; separator=" ") AS ?levels) WHERE {
@@ -80,10 +83,10 @@ SELECT ?flow ?report ?file ?programme ?pname ?year ?amount ?phase ?payee ?payeeN
   FILTER NOT EXISTS { ?n fkg:allocates ?flow }
   FILTER(NOT EXISTS { ?report a fkg:AllocationNotice } || EXISTS { ?flow fkg:isTotal true })
   ?report fkg:sourceFile/fkg:fileName ?file .
-  ?programme rdfs:label ?pname .
-  ?payee rdfs:label ?payeeName .
-  OPTIONAL { ?payee fkg:region ?region . ?region skos:prefLabel ?regionName ;
-             fkg:governmentLevel/skos:notation ?regionLevel }
+  GRAPH ?stated { ?flow fkg:programme ?programme . ?programme rdfs:label ?pname . ?payee rdfs:label ?payeeName }
+  OPTIONAL { GRAPH ?described { ?payee fkg:region ?region . ?region skos:prefLabel ?regionName ;
+                                fkg:governmentLevel ?regionLevelConcept } }
+  OPTIONAL { ?regionLevelConcept skos:notation ?regionLevel }
   OPTIONAL { ?flow fkg:fiscalYear ?year }
   OPTIONAL { ?flow rdfs:label ?label }
   OPTIONAL { ?report eli:realizes/fkg:documentNumber ?number }

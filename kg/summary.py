@@ -37,6 +37,8 @@ def summarise(store: FundStore) -> Summary:
     for label, pattern in _COUNTS.items():
         rows = list(store.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"))
         counts[label] = int(rows[0]["n"].value) if rows else 0
+    # The publisher's name is read in the report's own graph, which describes it: the publisher is
+    # described again in every report it publishes, and the union graph repeats those triples.
     reports = [
         (
             row["file"].value,
@@ -47,7 +49,7 @@ def summarise(store: FundStore) -> Summary:
         for row in store.query(
             """SELECT ?file (SAMPLE(?p) AS ?publisher) (SAMPLE(?y) AS ?year) (SAMPLE(?k) AS ?kind) WHERE {
                  ?r a fkg:Report ; fkg:sourceFile/fkg:fileName ?file .
-                 OPTIONAL { ?r dcterms:publisher/rdfs:label ?p }
+                 OPTIONAL { GRAPH ?g { ?r dcterms:publisher ?org . ?org rdfs:label ?p } }
                  OPTIONAL { ?r fkg:fiscalYear ?y }
                  OPTIONAL { ?r fkg:reportKind/skos:prefLabel ?k FILTER(lang(?k) = "zh") }
                } GROUP BY ?file ORDER BY ?file"""
