@@ -338,3 +338,16 @@ def test_allocations_query_puts_each_row_next_to_its_receipt(store: FundStore) -
         ("吕财社〔2022〕27号", "province", Decimal("9530000"), "9530000", seed_path("002").name),
         ("吕财社〔2022〕35号", "central", Decimal("7590000"), None, None),  # 759万 ≠ the 749万 柳林县 reports
     ]
+
+
+def test_departments_query_filters_on_the_level(store: FundStore) -> None:
+    from kg.queries import bind, get_query
+
+    def names(level: str) -> list[str]:
+        return [r["name"].value for r in store.query(bind(get_query("departments"), {"level": level}))]
+
+    # The notices' finance departments are of three other levels than the county that reports.
+    assert names("county") == [LIULIN]
+    assert names("prefecture") == ["吕梁市财政局"]
+    assert names("province") == ["山西省财政厅"]
+    assert names("central") == ["财政部"]
