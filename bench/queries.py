@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gc
 import multiprocessing as mp
-import shlex
 import shutil
 import sys
 import tempfile
@@ -26,17 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
-def _example_parameters(example: str) -> dict[str, str]:
-    return dict(tok.split("=", 1) for tok in shlex.split(example) if "=" in tok and not tok.startswith("-"))
-
-
 def _time_query(store_path: str, name: str, out: mp.Queue) -> None:
     from kg.queries import bind, named_queries
     from kg.store import FundStore
 
     store = FundStore.open(Path(store_path), read_only=True)
     query = named_queries()[name]
-    text = bind(query, _example_parameters(query.example))
+    text = bind(query, query.example_parameters())
     start = time.perf_counter()
     result = store.query(text)
     rows = len(list(result)) if query.form == "SELECT" else 1

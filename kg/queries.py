@@ -24,6 +24,7 @@ never reaches the query text.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -63,6 +64,10 @@ class NamedQuery:
     text: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     example: str = ""
+
+    def example_parameters(self) -> dict[str, str]:
+        """The `--param k=v` values of the header's example command, e.g. {"doc": "乐府办规〔2022〕3号"}."""
+        return dict(t.split("=", 1) for t in shlex.split(self.example) if "=" in t and not t.startswith("-"))
 
     @property
     def form(self) -> str:

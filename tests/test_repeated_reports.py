@@ -9,7 +9,6 @@ query may return duplicate rows, and what one seed states comes back once per co
 
 from __future__ import annotations
 
-import shlex
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -22,10 +21,6 @@ from kg.store import FundStore
 
 NOTICES = Path(__file__).resolve().parent.parent / "samples" / "notices"
 COPIES = ("a-", "b-", "c-")
-
-
-def example_parameters(example: str) -> dict[str, str]:
-    return dict(tok.split("=", 1) for tok in shlex.split(example) if "=" in tok and not tok.startswith("-"))
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +37,7 @@ def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FundStor
 
 def rows_of(store: FundStore, name: str, params: dict[str, str] | None = None) -> tuple[list[str], list[tuple]]:
     query = named_queries()[name]
-    result = store.query(bind(query, example_parameters(query.example) if params is None else params))
+    result = store.query(bind(query, query.example_parameters() if params is None else params))
     names = [v.value for v in result.variables]
     return names, [tuple(None if r[n] is None else r[n].value for n in names) for r in result]
 
