@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import resources
 from api.service import Service
-from kg.rdf.vocab import PREFIXES
+from kg.vocab import PREFIXES
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -60,7 +60,7 @@ def home(request: Request, q: str | None = None) -> HTMLResponse:
     q = (q or "").strip()
     if not q:
         return _page(request, "home.html", q=None, departments=depts)
-    from kg.extract.docnumbers import parse_document_number
+    from kg.lexicon.docnumbers import parse_document_number
 
     number = parse_document_number(q)
     matching = [d for d in depts if q in d["name"] or q in d.get("region", "")]

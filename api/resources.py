@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode
 
 from api.service import Service
 from kg.queries import bind
-from kg.rdf.vocab import ID_NS
+from kg.vocab import ID_NS
 
 router = APIRouter(prefix="/api", tags=["resources"])
 
@@ -37,7 +37,7 @@ def iri(value: str) -> str:
 
 
 def canonical_number(number: str) -> str:
-    from kg.extract.docnumbers import parse_document_number
+    from kg.lexicon.docnumbers import parse_document_number
 
     parsed = parse_document_number(number.strip())
     if parsed is None:

@@ -11,7 +11,7 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from api import results as R
 from api.service import Service
-from kg.rdf.vocab import PREFIXES
+from kg.vocab import PREFIXES
 
 router = APIRouter(tags=["SPARQL"])
 

@@ -79,7 +79,7 @@ def _term(term: Any) -> dict[str, str] | None:
 def _run_query(store: Any, request: dict[str, Any]) -> tuple[str, Any]:
     from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, RdfFormat, serialize
 
-    from kg.rdf.vocab import PREFIXES
+    from kg.vocab import PREFIXES
 
     cap: int = request["max_results"]
     defaults = request.get("default_graphs") or []

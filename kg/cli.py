@@ -127,7 +127,7 @@ def _parse_params(params: list[str]) -> dict[str, Any]:
 
 
 def _cell(term: Any) -> str:
-    from kg.rdf.vocab import PREFIXES
+    from kg.vocab import PREFIXES
 
     if term is None:
         return ""

@@ -16,7 +16,6 @@ allocations to the same payee that stayed unlinked flagged (amount differs …).
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,21 +24,13 @@ from typing import TYPE_CHECKING
 import networkx as nx
 from pyoxigraph import NamedNode
 
+from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, PHASE_ORDER, level_rank, yuan_text
+from kg.lexicon.names import names_match
 from kg.store import FundStore
 
 if TYPE_CHECKING:
     from kg.linking import Flow, Link, Unlinked
 
-PHASE_ORDER = ("initial", "adjusted", "executed", "carried-over", "allocated")
-PHASE_LABEL = {
-    "initial": "年初预算",
-    "adjusted": "全年预算",
-    "executed": "执行数",
-    "carried-over": "上年结转",
-    "allocated": "下达",
-}
-LEVEL_LABEL = {"central": "中央", "province": "省", "prefecture": "市", "county": "县", "township": "乡"}
-LEVEL_ORDER = ("central", "province", "prefecture", "county", "township")
 
 # A resource described in several report graphs (a department, a region) repeats its triples in
 # the union graph, once per graph (Oxigraph's union default graph does not deduplicate). So these
@@ -47,19 +38,6 @@ LEVEL_ORDER = ("central", "province", "prefecture", "county", "township")
 # (a report graph describes every organisation, region and programme it mentions), or from a
 # DISTINCT subquery, and every query is DISTINCT so that no amount is counted twice. Joining the
 # copies instead would multiply them (k graphs × k graphs × …) on a store of many reports.
-
-# Words that vary between the names of one programme (城乡居民医疗救助资金 / 城乡医疗救助金).
-_NOISE = re.compile(r"居民|资金|补助|专项|项目|经费|[（(][^）)]*[）)]|金$")
-
-
-def programme_key(name: str) -> str:
-    return _NOISE.sub("", re.sub(r"\s+", "", name))
-
-
-def names_match(query: str, name: str) -> bool:
-    q, n = programme_key(query), programme_key(name)
-    return bool(q) and bool(n) and (q in n or n in q)
-
 
 # The programme, payee and intermediary of a flow are labelled in the flow's own graph; a
 # programme's supervisors may be stated by other reports, so they come from a DISTINCT subquery.
@@ -133,7 +111,7 @@ class Trace:
 
     def _order(self, node: str) -> tuple[int, str]:
         level = self.graph.nodes[node].get("level")
-        return (LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 9, node)
+        return (level_rank(level), node)
 
 
 def _regions(store: FundStore) -> dict[str, dict[str, str]]:
@@ -259,7 +237,7 @@ def _add_allocations(
         if not chain:
             continue
         top = chain[-1].allocation
-        level = min(top.levels, key=lambda lv: LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else 9)
+        level = min(top.levels, key=level_rank)
         payers = [_org_node(g, link.allocation.party or "", link.allocation.party_name or "?") for link in chain]
         path = [_level_node(g, level, regions.get(top.party or "", {})), *reversed(payers), payee_node]
         amounts = [top, *(link.allocation for link in reversed(chain))]
@@ -268,11 +246,6 @@ def _add_allocations(
                 added.add((a, b, allocation.iri))
                 _add_amount(g, a, b, "allocated", allocation.amount, allocation.file, allocation.iri)
     return views
-
-
-def yuan_to_text(value: Decimal) -> str:
-    wan = value / Decimal(10000)
-    return f"{wan.normalize():f}万元" if value % 100 == 0 else f"{value:f}元"
 
 
 def render_text(trace_: Trace, *, up: bool = False) -> str:
@@ -287,7 +260,7 @@ def render_text(trace_: Trace, *, up: bool = False) -> str:
     def amounts(a: str, b: str) -> str:
         data = trace_.graph[b][a] if up else trace_.graph[a][b]
         return "  ".join(
-            f"{PHASE_LABEL.get(p, p)} {yuan_to_text(data['amounts'][p])}" for p in PHASE_ORDER if p in data["amounts"]
+            f"{PHASE_LABEL.get(p, p)} {yuan_text(data['amounts'][p])}" for p in PHASE_ORDER if p in data["amounts"]
         )
 
     shown: set[str] = set()  # a node whose subtree was printed once is not expanded again
@@ -315,30 +288,26 @@ def render_allocations(views: list[AllocationView]) -> list[str]:
     if not views:
         return []
     lines = ["", "下达与收到（allocations next to what the payee reports received）:"]
-    for view in sorted(views, key=lambda v: (v.receipt.party_name or "", sorted(map(_rank, v.receipt.levels)))):
+    for view in sorted(views, key=lambda v: (v.receipt.party_name or "", sorted(map(level_rank, v.receipt.levels)))):
         r = view.receipt
-        levels = "+".join(LEVEL_LABEL.get(lv, lv) for lv in sorted(r.levels, key=_rank))
+        levels = "+".join(LEVEL_LABEL.get(lv, lv) for lv in sorted(r.levels, key=level_rank))
         lines.append(
-            f"{r.party_name} 收到 {levels} {yuan_to_text(r.amount)}（{PHASE_LABEL.get(r.phase, r.phase)}，{r.file}）"
+            f"{r.party_name} 收到 {levels} {yuan_text(r.amount)}（{PHASE_LABEL.get(r.phase, r.phase)}，{r.file}）"
         )
         for i, link in enumerate(view.chain):
             a = link.allocation
             # Above the first level the receipt is the lower notice's 合计 (what it passes on).
             mark = ("←" if i else "=") if not link.difference else "≠"
-            passed = f"（{link.receipt.party_name} 合计 {yuan_to_text(link.receipt.amount)}）" if i else ""
+            passed = f"（{link.receipt.party_name} 合计 {yuan_text(link.receipt.amount)}）" if i else ""
             note = f"  allocated − received = {signed(link.difference)}" if link.difference else ""
             lines.append(f"    {mark} {a.number or a.file} {a.party_name} 下达 {a.region_name} "
-                         f"{yuan_to_text(a.amount)}{passed}{note}")  # fmt: skip
+                         f"{yuan_text(a.amount)}{passed}{note}")  # fmt: skip
         for flag in view.flags:
             a = flag.flow
             diff = f"，allocated − received = {signed(flag.difference)}" if flag.difference is not None else ""
-            lines.append(f"    ⚠ {a.number or a.file} {a.party_name} 下达 {a.region_name} {yuan_to_text(a.amount)}"
+            lines.append(f"    ⚠ {a.number or a.file} {a.party_name} 下达 {a.region_name} {yuan_text(a.amount)}"
                          f"：未关联（{flag.reason}{diff}）")  # fmt: skip
     return lines
-
-
-def _rank(level: str) -> int:
-    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
 
 
 def to_sankey(trace_: Trace) -> dict:
@@ -362,7 +331,7 @@ def to_sankey(trace_: Trace) -> dict:
         {
             "receipt": view.receipt.iri,
             "payee": view.receipt.party_name,
-            "levels": sorted(view.receipt.levels, key=_rank),
+            "levels": sorted(view.receipt.levels, key=level_rank),
             "received_yuan": format(view.receipt.amount, "f"),
             "chain": [
                 {"allocation": k.allocation.iri, "notice": k.allocation.number, "payer": k.allocation.party_name,

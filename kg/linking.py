@@ -11,7 +11,7 @@ Only levels above the payee's own count (a county's 县级资金 is its own mone
 The rule — link only where exactly one candidate matches, never guess. A receipt's candidates are the
 allocations
 1. to the payee's region (the region a row names = the region of the receiving department),
-2. of the same programme (names compared by `kg.flows.names_match` after `fund_core`, so 中央和省级
+2. of the same programme (names compared by `kg.lexicon.names.names_match` after `fund_core`, so 中央和省级
    医疗救助补助资金, 中央财政医疗救助补助资金 and 城乡居民医疗救助资金 all match 医疗救助),
 3. paid by a body of a region above that one (中央 is above every province),
 4. from the same funding levels, for the same fiscal year,
@@ -41,14 +41,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.extract.allocations import fund_core
-from kg.flows import LEVEL_LABEL, LEVEL_ORDER, PHASE_LABEL, names_match, yuan_to_text
-from kg.rdf.vocab import FKG, LINKS_GRAPH
+from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, level_rank, yuan_text
+from kg.lexicon.names import fund_core, names_match
 from kg.store import FundStore
+from kg.vocab import FKG, LINKS_GRAPH
 
-LINKED_ALLOCATION = FKG.linkedAllocation
-RECEIVED_VIA = FKG.receivedVia
-PAYEE = FKG.payee
+LINKED_ALLOCATION = f"<{FKG.linkedAllocation}>"
+RECEIVED_VIA = f"<{FKG.receivedVia}>"
+PAYEE = f"<{FKG.payee}>"
 
 CENTRAL = "central"  # the "region" of a central body: the parent of every province
 RECEIPT_PHASES = ("allocated", "adjusted", "initial")  # preferred first
@@ -124,8 +124,8 @@ class Flow:
     label: str | None = None
 
     def describe(self) -> str:
-        levels = "+".join(LEVEL_LABEL.get(lv, lv) for lv in sorted(self.levels, key=_level_rank))
-        amount = yuan_to_text(self.amount)
+        levels = "+".join(LEVEL_LABEL.get(lv, lv) for lv in sorted(self.levels, key=level_rank))
+        amount = yuan_text(self.amount)
         where = self.number or self.file
         if self.side == "allocation":
             return f"{where} {self.party_name or '?'} → {self.region_name or self.label or '?'} {levels} {amount}"
@@ -200,11 +200,7 @@ class LinkReport:
 
 def signed(difference: Decimal) -> str:
     """An allocation minus a receipt, signed: +10万元 when more was allocated than received."""
-    return ("+" if difference > 0 else "−" if difference < 0 else "") + yuan_to_text(abs(difference))
-
-
-def _level_rank(level: str) -> int:
-    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+    return ("+" if difference > 0 else "−" if difference < 0 else "") + yuan_text(abs(difference))
 
 
 def _value(row, name: str) -> str | None:
@@ -256,7 +252,7 @@ def _receipts(store: FundStore) -> list[Flow]:
     for row in store.query(_RECEIPTS):
         levels = _levels(row)
         region_level = _value(row, "regionLevel")
-        if region_level and any(_level_rank(lv) >= _level_rank(region_level) for lv in levels):
+        if region_level and any(level_rank(lv) >= level_rank(region_level) for lv in levels):
             continue  # the payee's own level (or below): its own money, not received
         flow = Flow(
             side="receipt",
@@ -442,9 +438,9 @@ def link(store: FundStore) -> LinkReport:
     """Apply the rule and replace the links graph with its links (one update: all or nothing)."""
     report = analyse(store)
     triples = _link_triples(report)
-    update = f"DROP SILENT GRAPH {LINKS_GRAPH}"
+    update = f"DROP SILENT GRAPH <{LINKS_GRAPH}>"
     if triples:
-        update += f" ;\nINSERT DATA {{ GRAPH {LINKS_GRAPH} {{\n{chr(10).join(triples)}\n}} }}"
+        update += f" ;\nINSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{\n{chr(10).join(triples)}\n}} }}"
     store.raw.update(update)
     store.raw.flush()
     return report

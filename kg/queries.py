@@ -34,8 +34,8 @@ import yaml
 from pyoxigraph import Literal, NamedNode
 
 from kg.errors import QueryError
-from kg.rdf.vocab import XSD
 from kg.resources import data_dir
+from kg.vocab import XSD
 
 PARAM_TYPES = ("string", "iri", "integer", "decimal", "year", "date", "boolean", "docnumber")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -176,23 +176,23 @@ def to_term(param: Parameter, value: Any) -> NamedNode | Literal:
                 raise ValueError("not an absolute IRI")
             return NamedNode(raw)
         if param.type == "integer":
-            return Literal(str(int(raw)), datatype=XSD.integer)
+            return Literal(str(int(raw)), datatype=NamedNode(XSD.integer))
         if param.type == "decimal":
-            return Literal(format(Decimal(raw), "f"), datatype=XSD.decimal)
+            return Literal(format(Decimal(raw), "f"), datatype=NamedNode(XSD.decimal))
         if param.type == "year":
             if not re.fullmatch(r"\d{4}", raw):
                 raise ValueError("a year has four digits")
-            return Literal(raw, datatype=XSD.gYear)
+            return Literal(raw, datatype=NamedNode(XSD.gYear))
         if param.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 raise ValueError("a date is YYYY-MM-DD")
-            return Literal(raw, datatype=XSD.date)
+            return Literal(raw, datatype=NamedNode(XSD.date))
         if param.type == "boolean":
             if raw.lower() not in ("true", "false"):
                 raise ValueError("true or false")
-            return Literal(raw.lower(), datatype=XSD.boolean)
+            return Literal(raw.lower(), datatype=NamedNode(XSD.boolean))
         if param.type == "docnumber":
-            from kg.extract.docnumbers import parse_document_number
+            from kg.lexicon.docnumbers import parse_document_number
 
             number = parse_document_number(raw)
             if number is None:

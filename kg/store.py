@@ -15,7 +15,12 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, serialize
 
-from kg.rdf.vocab import FKG, GRAPH_NS, MANIFEST_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from kg import vocab
+from kg.rdf.terms import FKG
+from kg.vocab import GRAPH_NS, PREFIXES
+
+MANIFEST_GRAPH = NamedNode(vocab.MANIFEST_GRAPH)
+ONTOLOGY_GRAPH = NamedNode(vocab.ONTOLOGY_GRAPH)
 
 REPORT_GRAPHS = GRAPH_NS + "report/"  # the prefix of kg.rdf.iris.report_graph
 

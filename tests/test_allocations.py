@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.allocations import find_allocations, fund_core, without_own_number
-from kg.extract.docnumbers import find_citations
+from kg.extract.allocations import find_allocations, without_own_number
+from kg.extract.citations import find_citations
 from kg.extract.metadata import extract_metadata
-from kg.extract.records import Allocation, CellRef, ConsistencyIssue, GovLevel
+from kg.lexicon.names import fund_core
 from kg.readers import read_document
+from kg.records import Allocation, CellRef, ConsistencyIssue, GovLevel
 
 NOTICES = Path(__file__).resolve().parent.parent / "samples" / "notices"
 CENTRAL = NOTICES / "caishe-2022-61-central-medical-assistance.txt"

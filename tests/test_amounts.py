@@ -10,10 +10,10 @@ import pytest
 
 from kg.document import Document, DocumentBuilder
 from kg.extract.amounts import find_amounts, parse_amount
-from kg.extract.docnumbers import find_citations
-from kg.extract.records import Amount
+from kg.extract.citations import find_citations
 from kg.normalize import normalise
 from kg.readers.text import add_lines
+from kg.records import Amount
 
 
 def _doc(text: str) -> Document:

@@ -124,7 +124,7 @@ def test_reconciliation_findings_on_the_seeds(store: FundStore) -> None:
 
 def test_prose_identity_holds_within_rounding() -> None:
     from kg.extract.reconcile import prose_identities
-    from kg.extract.records import Amount, Evidence
+    from kg.records import Amount, Evidence
 
     def amount(label: str, yuan: str) -> Amount:
         return Amount(Decimal(yuan), yuan, "万元", Evidence(0, 1, "x"), label)

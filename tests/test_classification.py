@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.extract import classification as cls
-from kg.extract.classification import code_for_chain, code_for_name, concept, scheme_for_code
-from kg.extract.records import ClassificationScheme
-from kg.rdf.vocab import CODE_NS
+from kg.lexicon import classification as cls
+from kg.lexicon.classification import code_for_chain, code_for_name, concept, scheme_for_code
+from kg.records import ClassificationScheme
+from kg.vocab import CODE_NS
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 FILES = ["classification-functional.ttl", "classification-economic.ttl"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kg.document import DocumentBuilder
 from kg.extract.definitions import find_definitions
-from kg.extract.records import ClassificationScheme
+from kg.records import ClassificationScheme
 
 
 def test_seed_000_glossary_defines_its_thirteen_items(seed_documents) -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from kg.document import Document, DocumentBuilder
-from kg.extract.docnumbers import find_citations, is_policy_title, parse_document_number
-from kg.extract.records import DocumentNumber
+from kg.extract.citations import find_citations, is_policy_title
 from kg.extract.sentences import sentence_bounds
+from kg.lexicon.docnumbers import parse_document_number
 from kg.normalize import normalise
 from kg.readers.text import add_lines
+from kg.records import DocumentNumber
 
 
 def _doc(text: str) -> Document:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.flows import names_match, render_text, to_sankey, trace
+from kg.flows import render_text, to_sankey, trace
+from kg.lexicon.names import names_match
 from kg.queries import bind, get_query
 from kg.store import FundStore
 

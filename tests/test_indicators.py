@@ -11,13 +11,15 @@ import pytest
 from kg.document import Document, DocumentBuilder
 from kg.extract.indicators import find_evaluations
 from kg.extract.indicators.checks import check
-from kg.extract.indicators.concepts import link
 from kg.extract.indicators.model import Draft, Text, make_indicator
 from kg.extract.indicators.values import Value, met, normalise_unit, parse_value
 from kg.extract.metadata import extract_metadata
 from kg.extract.pipeline import extract_report
 from kg.extract.programmes import find_programmes
-from kg.extract.records import (
+from kg.lexicon.concepts import link
+from kg.normalize import fold
+from kg.readers import read_document
+from kg.records import (
     CellRef,
     ConsistencyIssue,
     Evaluation,
@@ -30,8 +32,6 @@ from kg.extract.records import (
     ReportKind,
     ReportMetadata,
 )
-from kg.normalize import fold
-from kg.readers import read_document
 from kg.resources import data_dir
 
 D = Decimal
@@ -474,7 +474,7 @@ def test_total_check_allows_the_execution_rate_points() -> None:
 
 
 def _measure(value: str):
-    from kg.extract.records import Measurement
+    from kg.records import Measurement
 
     return Measurement(value, D(value), None, Evidence(0, len(value), value))
 

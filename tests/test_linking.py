@@ -100,7 +100,7 @@ def test_the_store_validates(store: FundStore, report: LinkReport) -> None:
 def test_each_receipt_of_liulin_links_to_exactly_one_city_row(store: FundStore, report: LinkReport) -> None:
     rows = select(store, f"""
         SELECT DISTINCT ?level ?received ?allocated ?number WHERE {{
-          GRAPH {LINKS_GRAPH} {{ ?receipt fkg:linkedAllocation ?allocation }}
+          GRAPH <{LINKS_GRAPH}> {{ ?receipt fkg:linkedAllocation ?allocation }}
           ?receipt fkg:payee/rdfs:label "{LIULIN}"@zh ; fkg:amount ?received ; fkg:fundingLevel/skos:notation ?level .
           ?allocation fkg:amount ?allocated ; fkg:statedIn/eli:realizes/fkg:documentNumber ?number .
         }} ORDER BY ?level""")  # fmt: skip
@@ -114,7 +114,7 @@ def test_each_receipt_of_liulin_links_to_exactly_one_city_row(store: FundStore, 
 def test_each_linked_receipt_names_the_notice_it_came_with(store: FundStore, report: LinkReport) -> None:
     rows = select(store, f"""
         SELECT ?payee ?level ?number (COUNT(DISTINCT ?receipt) AS ?receipts) WHERE {{
-          GRAPH {LINKS_GRAPH} {{ ?receipt fkg:receivedVia ?notice }}
+          GRAPH <{LINKS_GRAPH}> {{ ?receipt fkg:receivedVia ?notice }}
           ?notice a fkg:AllocationNotice ; eli:realizes/fkg:documentNumber ?number .
           ?receipt fkg:payee/rdfs:label ?payee ; fkg:fundingLevel/skos:notation ?level .
         }} GROUP BY ?payee ?level ?number ORDER BY ?payee ?level""")  # fmt: skip
@@ -149,7 +149,7 @@ def test_notices_link_level_to_level_by_their_totals(report: LinkReport) -> None
 def test_links_graph_names_the_receiving_department(store: FundStore, report: LinkReport) -> None:
     payees = select(store, f"""
         SELECT DISTINCT ?region ?level ?payee WHERE {{
-          GRAPH {LINKS_GRAPH} {{ ?allocation fkg:payee ?p }}
+          GRAPH <{LINKS_GRAPH}> {{ ?allocation fkg:payee ?p }}
           ?p rdfs:label ?payee . ?allocation fkg:recipientRegion/skos:prefLabel ?region ;
           fkg:fundingLevel/skos:notation ?level .
         }} ORDER BY ?region ?level""")  # fmt: skip
@@ -166,7 +166,7 @@ def test_links_graph_names_the_receiving_department(store: FundStore, report: Li
         SELECT DISTINCT ?payee ?linked WHERE {{
           ?notice eli:realizes/fkg:documentNumber "吕财社〔2022〕35号" ; fkg:allocates ?a .
           ?a fkg:recipientRegion/fkg:divisionCode "141125" .
-          GRAPH {LINKS_GRAPH} {{ ?a fkg:payee ?p }} ?p rdfs:label ?payee .
+          GRAPH <{LINKS_GRAPH}> {{ ?a fkg:payee ?p }} ?p rdfs:label ?payee .
           BIND(EXISTS {{ ?r fkg:linkedAllocation ?a }} AS ?linked)
         }}""")  # fmt: skip
     assert mismatch == [(LIULIN, "false")]
@@ -177,13 +177,15 @@ def test_relinking_replaces_the_links_graph(store: FundStore, report: LinkReport
         NamedNode("http://example.org/stale"),
         NamedNode("http://example.org/p"),
         NamedNode("http://example.org/o"),
-        LINKS_GRAPH,
+        NamedNode(LINKS_GRAPH),
     )
     store.raw.add(stray)
     again = link(store)
     assert stray not in store.raw
     assert len(again.links) == len(report.links) == 6
-    linked = select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {LINKS_GRAPH} {{ ?r fkg:linkedAllocation ?a }} }}")
+    linked = select(
+        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?r fkg:linkedAllocation ?a }} }}"
+    )
     assert linked == [("6",)]
 
 

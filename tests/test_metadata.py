@@ -14,8 +14,8 @@ from kg.extract.metadata import (
     find_subordinate_units,
     find_supervising_bodies,
 )
-from kg.extract.records import Evidence, GovLevel, ReportKind, ReportMetadata
 from kg.readers.text import read
+from kg.records import Evidence, GovLevel, ReportKind, ReportMetadata
 
 # key → publisher, fiscal year, kind, region code, publication date
 EXPECTED = {

@@ -23,9 +23,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from kg.extract.indicators.concepts import link
-from kg.extract.records import BudgetPhase, GovLevel, ReportKind
-from kg.rdf.vocab import CODE, CODE_NS, FKG, FKG_NS, PREFIXES
+from kg.lexicon.concepts import link
+from kg.records import BudgetPhase, GovLevel, ReportKind
+from kg.vocab import CODE, CODE_NS, FKG, FKG_NS, PREFIXES
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 FILES = {"ontology": "fundkg.ttl", "codelists": "codelists.ttl", "shapes": "shapes.ttl"}
@@ -52,8 +52,8 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/fundkg/ontology")
 DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
 
-def _u(node: pyoxigraph.NamedNode) -> URIRef:
-    return URIRef(node.value)
+def _u(iri: str) -> URIRef:
+    return URIRef(iri)
 
 
 def _load(name: str) -> Graph:
@@ -91,8 +91,8 @@ def shapes() -> Graph:
 
 
 def vocab_terms() -> dict[str, URIRef]:
-    """Every FKG term of kg/rdf/vocab.py, by attribute name."""
-    return {name: _u(value) for name, value in vars(FKG).items() if isinstance(value, pyoxigraph.NamedNode)}
+    """Every FKG term of kg/vocab.py, by attribute name."""
+    return {name: _u(value) for name, value in vars(FKG).items() if not name.startswith("_") and isinstance(value, str)}
 
 
 def fkg_subjects(graph: Graph) -> set[URIRef]:
@@ -637,19 +637,19 @@ def test_shapes_cover_what_the_mapping_emits(shapes: Graph) -> None:
 
 # --- validating data -----------------------------------------------------------------------------
 
-KIND = str(CODE.report_kind(ReportKind.FINAL_ACCOUNTS.value).value)
-CENTRAL = str(CODE.level(GovLevel.CENTRAL.value).value)
-EXECUTED = str(CODE.budget_phase(BudgetPhase.EXECUTED.value).value)
-INITIAL = str(CODE.budget_phase(BudgetPhase.INITIAL.value).value)
-TOTAL = str(CODE.measure("total").value)
-BASIC = str(CODE.measure("basic").value)
-GENERAL_PUBLIC = str(CODE.fund_type("general-public").value)
-F2101301 = str(CODE.classification("functional", "2101301").value)
-F21013 = str(CODE.classification("functional", "21013").value)
-E30101 = str(CODE.classification("economic-department", "30101").value)
-COUNTY = str(CODE.level(GovLevel.COUNTY.value).value)
-PREFECTURE = str(CODE.level(GovLevel.PREFECTURE.value).value)
-PROVINCE = str(CODE.level(GovLevel.PROVINCE.value).value)
+KIND = CODE.report_kind(ReportKind.FINAL_ACCOUNTS.value)
+CENTRAL = CODE.level(GovLevel.CENTRAL.value)
+EXECUTED = CODE.budget_phase(BudgetPhase.EXECUTED.value)
+INITIAL = CODE.budget_phase(BudgetPhase.INITIAL.value)
+TOTAL = CODE.measure("total")
+BASIC = CODE.measure("basic")
+GENERAL_PUBLIC = CODE.fund_type("general-public")
+F2101301 = CODE.classification("functional", "2101301")
+F21013 = CODE.classification("functional", "21013")
+E30101 = CODE.classification("economic-department", "30101")
+COUNTY = CODE.level(GovLevel.COUNTY.value)
+PREFECTURE = CODE.level(GovLevel.PREFECTURE.value)
+PROVINCE = CODE.level(GovLevel.PROVINCE.value)
 SHA256 = "0123456789abcdef" * 4
 PREFIX_BLOCK = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\nPREFIX ex: <urn:ex:>\n"
 EX = Namespace("urn:ex:")
@@ -1115,7 +1115,7 @@ PROGRAMME_CODE = "14112522T000000000749"  # illustrative
 def report_records():
     """Hand-made records of a small report: every kind of record the mapping knows, once or twice."""
     from kg.document import Document, Page
-    from kg.extract.records import (
+    from kg.records import (
         Amount,
         BudgetLine,
         CellRef,

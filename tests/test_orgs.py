@@ -8,9 +8,9 @@ import pytest
 
 from kg.document import Document
 from kg.extract.orgs import candidate_windows, canonical_name, find_organisations, qualify
-from kg.extract.records import GovLevel
 from kg.extract.regions import region_by_code
 from kg.readers.text import read
+from kg.records import GovLevel
 
 
 def doc_of(text: str) -> Document:

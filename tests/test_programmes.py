@@ -10,8 +10,11 @@ import pytest
 from kg.document import Document, DocumentBuilder
 from kg.extract.metadata import extract_metadata
 from kg.extract.pipeline import extract_report
-from kg.extract.programmes import find_programmes, programme_key
-from kg.extract.records import (
+from kg.extract.programmes import find_programmes
+from kg.extract.regions import resolve_region
+from kg.lexicon.names import programme_key
+from kg.readers import read_document
+from kg.records import (
     BudgetPhase,
     ConsistencyIssue,
     Evidence,
@@ -20,8 +23,6 @@ from kg.extract.records import (
     Organisation,
     Programme,
 )
-from kg.extract.regions import resolve_region
-from kg.readers import read_document
 from kg.resources import data_dir
 
 INITIAL, ADJUSTED, EXECUTED = BudgetPhase.INITIAL, BudgetPhase.ADJUSTED, BudgetPhase.EXECUTED

@@ -10,8 +10,8 @@ import pytest
 
 from kg.document import Document, DocumentBuilder
 from kg.extract.reconcile import reconcile
-from kg.extract.records import BudgetLine
 from kg.extract.tables import find_budget_lines
+from kg.records import BudgetLine
 
 
 @pytest.fixture(scope="module")

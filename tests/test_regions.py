@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.records import GovLevel
 from kg.extract.regions import central_level, level_of, region_by_code, resolve_region
+from kg.records import GovLevel
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.rdf.vocab import MANIFEST_GRAPH
 from kg.store import REPORT_GRAPHS, FundStore, PendingReport
+from kg.vocab import MANIFEST_GRAPH
 
 P = NamedNode("http://example.org/p")
 
@@ -44,7 +44,7 @@ def test_orphan_graphs_left_by_an_interrupted_write_are_dropped_on_open(tmp_path
     assert orphan not in graphs
     assert NamedNode("http://e/user-graph") in graphs
     assert NamedNode("http://e/g1") in graphs
-    assert MANIFEST_GRAPH in graphs
+    assert NamedNode(MANIFEST_GRAPH) in graphs
 
 
 def test_remove_report(tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ import yaml
 
 from kg.document import Document, DocumentBuilder
 from kg.extract.budget.templates import TEMPLATES_PATH, load_templates, parse_catalogue
-from kg.extract.records import BudgetLine, BudgetPhase, ClassificationScheme
 from kg.extract.tables import find_budget_lines, find_prose_lines, find_table_lines
 from kg.normalize import normalise
 from kg.readers.text import add_lines
+from kg.records import BudgetLine, BudgetPhase, ClassificationScheme
 
 
 def _text_doc(text: str) -> Document:

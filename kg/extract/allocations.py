@@ -16,7 +16,7 @@ The notice itself (`Notice`, shared by all its rows):
   are never the notice's own; `without_own_number` keeps a notice from citing itself.
 - Fund: the title between the verb (and year) and 的通知, a trailing 预算 dropped: 中央和省级医疗救助
   补助资金. Year: the title's, else the report's. Source levels: the level words the fund starts with
-  (中央和省级 → central, province), else the payer's level. `fund_core` strips those words, the year
+  (中央和省级 → central, province), else the payer's level. `kg.lexicon.names.fund_core` strips those words, the year
   and batch marks, so that the funds of the levels compare (医疗救助补助资金).
 - Function code: the expenditure code (2…, 3/5/7 digits) after 收支分类科目/功能分类科目/支出列.
 
@@ -56,9 +56,10 @@ from decimal import Decimal
 from kg.document import BlockKind, Document
 from kg.extract import orgs, regions
 from kg.extract.amounts import parse_amount
-from kg.extract.docnumbers import parse_document_number
-from kg.extract.programmes import _levels_of
-from kg.extract.records import (
+from kg.lexicon.docnumbers import parse_document_number
+from kg.lexicon.levels import levels_of
+from kg.lexicon.text import squash
+from kg.records import (
     Allocation,
     Amount,
     BudgetPhase,
@@ -68,6 +69,7 @@ from kg.extract.records import (
     DocumentNumber,
     Evidence,
     GovLevel,
+    Notice,
     Organisation,
     Region,
     ReportMetadata,
@@ -86,7 +88,6 @@ _FUNCTION = re.compile(
     r"(?:收支分类科目|功能分类科目|支出功能分类|支出列入?)[^。；;\n]{0,24}?(?<!\d)(?P<code>2\d{2}(?:\d{2}){0,2})(?!\d)"
 )
 _FINANCE = re.compile(r"财政")
-_SPACES = re.compile(r"\s+")
 
 # Column headers (spaces and units removed before matching).
 _UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
@@ -109,47 +110,9 @@ _PIPE_SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _LABEL_STOP = re.compile(r"[。：:，,；;]")
 
 
-@dataclass(frozen=True)
-class Notice:
-    """What an allocation notice says about itself."""
-
-    title: str  # 关于下达…的通知, without the issuers
-    title_evidence: Evidence
-    issuers: tuple[Organisation, ...]  # joint issuers, in the order written
-    fund: str  # as written, e.g. 中央和省级医疗救助补助资金
-    fund_evidence: Evidence
-    year: int | None
-    source_levels: tuple[GovLevel, ...]
-    number: DocumentNumber | None = None  # the notice's own 文号
-    number_evidence: Evidence | None = None
-    function_code: str | None = None  # 支出功能分类科目, e.g. 2101301
-    function_evidence: Evidence | None = None
-
-    @property
-    def payer(self) -> Organisation | None:
-        return _payer(self.issuers)
-
-
 def _payer(issuers: tuple[Organisation, ...]) -> Organisation | None:
     """The finance body among the issuers (else the first issuer): the treasury that pays."""
     return next((o for o in issuers if _FINANCE.search(o.name)), issuers[0] if issuers else None)
-
-
-def _squash(text: str) -> str:
-    return _SPACES.sub("", text)
-
-
-_CORE_NOISE = re.compile(r"20\d{2}\s*年度?|[（(][^）)]*[)）]|第[一二三四五六七八九十\d]+批|提前下达|预算$|\s+")
-_CORE_LEVELS = re.compile(r"^(?:(?:中央(?:财政)?|(?:省|市|县|区)(?:级|本级)(?:财政)?|(?:省|市|县|区)财政)[、和与及]?)+")
-
-
-def fund_core(name: str) -> str:
-    """A fund's name without year, batch, 预算 and the levels it comes from: what the levels share.
-
-    中央和省级医疗救助补助资金 and 2022年中央财政医疗救助补助资金（第二批） → 医疗救助补助资金.
-    """
-    core = _CORE_NOISE.sub("", name)
-    return _CORE_LEVELS.sub("", core) or core
 
 
 # -- the notice ------------------------------------------------------------------------------------
@@ -227,7 +190,7 @@ def _own_number(doc: Document, body_start: int) -> tuple[DocumentNumber, Evidenc
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row.cells[:-1]):
                 nxt = row.cells[c + 1]
-                if re.fullmatch(r"(?:发文字号|文号)[:：]?", _squash(cell.text)) and (
+                if re.fullmatch(r"(?:发文字号|文号)[:：]?", squash(cell.text)) and (
                     number := parse_document_number(nxt.text)
                 ):
                     return number, Evidence.of(doc, nxt.start, nxt.end, cell=CellRef(table.index, r, c + 1))
@@ -252,7 +215,7 @@ def read_notice(doc: Document, metadata: ReportMetadata) -> Notice | None:
     year_match = _YEAR.search(doc.text, title.start(), title.end())
     year = int(year_match.group(1)) if year_match else metadata.fiscal_year
     source = _SOURCE.match(fund)
-    levels = _levels_of(source.group(), context) if source else ()
+    levels = levels_of(source.group(), context) if source else ()
     if not levels and payer is not None and payer.level is not None:
         levels = (payer.level,)
     body = doc.text.find("。", line[1])
@@ -271,6 +234,7 @@ def read_notice(doc: Document, metadata: ReportMetadata) -> Notice | None:
         number_evidence=own[1] if own else None,
         function_code=function.group("code") if function else None,
         function_evidence=Evidence.of(doc, function.start("code"), function.end("code")) if function else None,
+        payer=payer,
     )
 
 
@@ -353,7 +317,7 @@ def _pipe_grids(doc: Document, blocks: list[tuple[int, int]], first: int) -> lis
 
     def close() -> None:
         rows = [_pipe_cells(doc, a, b) for a, b in run]
-        rows = [r for r in rows if r and not all(_PIPE_SEPARATOR.match(_squash(t)) for t, _, _ in r)]
+        rows = [r for r in rows if r and not all(_PIPE_SEPARATOR.match(squash(t)) for t, _, _ in r)]
         if len(rows) >= 2:
             index = first + len(grids)
             cells = [
@@ -374,7 +338,7 @@ def _pipe_grids(doc: Document, blocks: list[tuple[int, int]], first: int) -> lis
 
 def _header_kind(text: str) -> str:
     """recipient | seq | level | total | other, from a header cell's text."""
-    squashed = _UNIT.sub("", _squash(text))
+    squashed = _UNIT.sub("", squash(text))
     if not squashed:
         return "other"
     if _SEQ_HEADER.match(squashed):
@@ -542,7 +506,7 @@ def _merge_header(rows: list[list[_Cell]], first: int) -> tuple[dict[int, str], 
         if end > first and not any(k != "other" for k in kinds):
             break
         for i, cell in enumerate(rows[end]):
-            text = _squash(cell.text)
+            text = squash(cell.text)
             if text and text not in parts.setdefault(i, []):
                 parts[i].append(text)
         end += 1
@@ -565,7 +529,7 @@ def _columns(doc: Document, grid: _Grid, context: Region | None) -> _Columns | N
         for i, kind in kinds.items():
             level = _LEVEL_HEADER.match(_UNIT.sub("", headers[i])) if kind == "level" else None
             if level:
-                levels[i] = _levels_of(level.group("lv"), context)
+                levels[i] = levels_of(level.group("lv"), context)
         totals = sorted(i for i, kind in kinds.items() if kind == "total")
         units = {}
         for i in [*levels, *totals]:
@@ -589,7 +553,7 @@ def _rows(doc: Document, grid: _Grid, cols: _Columns) -> list[_Row]:
         if cols.recipient >= len(cells):
             continue
         cell = cells[cols.recipient]
-        label = _squash(cell.text)
+        label = squash(cell.text)
         if not label or _SUBTOTAL_ROW.search(label):
             continue
         kind = "total" if _TOTAL_ROW.match(label) else "part" if _PART_ROW.match(label) else "row"
@@ -732,4 +696,4 @@ def find_allocations(doc: Document, metadata: ReportMetadata) -> tuple[list[Allo
     return allocations, issues
 
 
-__all__ = ["Notice", "find_allocations", "fund_core", "read_notice", "without_own_number"]
+__all__ = ["find_allocations", "read_notice", "without_own_number"]

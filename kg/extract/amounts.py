@@ -37,7 +37,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from kg.document import Document
-from kg.extract.records import Amount, Evidence
+from kg.records import Amount, Evidence
 
 _MULTIPLIER = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _UNIT_NAMES = {"元": "元", "万元": "万元", "亿元": "亿元", "万": "万元", "亿": "亿元"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Document
-from kg.extract.records import ClassificationScheme, Definition, Evidence
+from kg.records import ClassificationScheme, Definition, Evidence
 
 _SECTION_START = re.compile(r"名词解释")
 _SECTION_END = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|附件|附表|[一二三四五六七八九十]+、(?!.*名词解释))")
@@ -37,7 +37,7 @@ def _sections(doc: Document) -> list[tuple[int, int]]:
 
 
 def _resolve(term: str) -> tuple[ClassificationScheme, str] | None:
-    from kg.extract.classification import code_for_chain, code_for_name
+    from kg.lexicon.classification import code_for_chain, code_for_name
 
     if "（类）" in term or "(类)" in term:
         code = code_for_chain(term)

@@ -41,7 +41,7 @@ from datetime import date
 
 from kg.document import Document, Table
 from kg.extract import orgs
-from kg.extract.records import Evidence, GovLevel, Organisation, ReportKind, ReportMetadata
+from kg.records import Evidence, GovLevel, Organisation, ReportKind, ReportMetadata
 
 _HEAD_LINES = 40  # the title is among the first lines of a report
 _TITLE_MAX_LINES = 4

@@ -34,7 +34,7 @@ from typing import Any
 
 from kg.document import Document
 from kg.extract import regions
-from kg.extract.records import Evidence, GovLevel, Organisation, Region
+from kg.records import Evidence, GovLevel, Organisation, Region
 
 LABEL = "ORG"
 _HAN = r"\u4e00-\u9fff"

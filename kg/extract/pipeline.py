@@ -6,15 +6,15 @@ from kg import __version__
 from kg.document import Document
 from kg.extract.allocations import find_allocations, without_own_number
 from kg.extract.amounts import find_amounts
+from kg.extract.citations import find_citations
 from kg.extract.definitions import find_definitions
-from kg.extract.docnumbers import find_citations
 from kg.extract.indicators import find_evaluations
 from kg.extract.metadata import extract_metadata, find_subordinate_units
 from kg.extract.orgs import find_organisations
 from kg.extract.programmes import find_programmes
 from kg.extract.reconcile import prose_identities, reconcile
-from kg.extract.records import Organisation, ReportRecords
 from kg.extract.tables import find_budget_lines
+from kg.records import Organisation, ReportRecords
 
 EXTRACTOR_VERSION = __version__
 

@@ -77,7 +77,10 @@ from kg.document import Block, Cell, Document, Row
 from kg.extract import orgs
 from kg.extract.amounts import find_amounts, parse_amount
 from kg.extract.metadata import title_lines
-from kg.extract.records import (
+from kg.lexicon.levels import LEVEL_SEQ, LEVEL_WORD, levels_of, local_levels
+from kg.lexicon.names import programme_key
+from kg.lexicon.text import squash
+from kg.records import (
     Amount,
     BudgetPhase,
     CellRef,
@@ -91,13 +94,9 @@ from kg.extract.records import (
 )
 
 _HAN = r"\u4e00-\u9fff"
-_SPACE = re.compile(r"\s+")
 
 # -- shared vocabulary ---------------------------------------------------------------------------
 
-_LEVEL_WORD = r"(?:中央|省|市|县|区|乡镇|乡|镇)(?:级|[(（][区县市][)）])?"
-_LEVEL_SEQ = rf"{_LEVEL_WORD}(?:[、和与及]?{_LEVEL_WORD})*"
-_LEVEL_ATOM = re.compile(r"中央|省|市|县|区|乡镇|乡|镇")
 _FUNDING_NOUN = r"财政|补助|直补|直达|配套|专项|资金|转移支付|拨款"
 _UNIT_IN_CELL = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
 _UNIT_CAPTION = re.compile(r"单位\s*[:：]\s*(万元|元|亿元)")
@@ -111,54 +110,11 @@ _KINDS = (
 )
 
 
-def _squash(text: str) -> str:
-    """Text without spaces: PDF exports put spaces inside names and codes (医保局整体 自评)."""
-    return _SPACE.sub("", text)
-
-
 def _kind_of(title: str) -> str | None:
     return next((kind for kind, pattern in _KINDS if pattern.search(title)), None)
 
 
-def _level_of(word: str, region: Region | None) -> GovLevel:
-    """The level a level word names, seen from the publisher's region."""
-    word = re.sub(r"级|[(（].*", "", word)
-    if word == "中央":
-        return GovLevel.CENTRAL
-    if word == "省":
-        return GovLevel.PROVINCE
-    if word in ("乡", "镇", "乡镇"):
-        return GovLevel.TOWNSHIP
-    if word == "市":
-        # The 市 above a county: a 直辖市 is provincial; a 县级市 publisher does not count.
-        for node in reversed(region.chain() if region else []):
-            if node.level is not GovLevel.COUNTY and node.name.endswith("市"):
-                return node.level
-        return GovLevel.PREFECTURE
-    return GovLevel.COUNTY
-
-
-def _levels_of(sequence: str, region: Region | None) -> tuple[GovLevel, ...]:
-    levels: list[GovLevel] = []
-    for m in _LEVEL_ATOM.finditer(sequence):
-        level = _level_of(m.group(), region)
-        if level not in levels:
-            levels.append(level)
-    return tuple(levels)
-
-
 _KEY_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
-_KEY_SUFFIX = re.compile(r"(?:资金|补助|专项|项目|经费|(?<=助)金)$")
-
-
-def programme_key(name: str) -> str:
-    """What two names of one programme in one report share: 城乡居民医疗救助(资金)."""
-    key = _KEY_BRACKETS.sub("", _squash(name))
-    while True:
-        shorter = _KEY_SUFFIX.sub("", key)
-        if shorter == key or not shorter:
-            return key
-        key = shorter
 
 
 # -- programmes being read -------------------------------------------------------------------------
@@ -268,11 +224,11 @@ _COLUMN_WORD = re.compile(r"^\s*(?:金\s*额|合\s*计|小\s*计|备\s*注|说\s
 
 
 def _label_text(text: str) -> str:
-    return _squash(text).rstrip(":：")
+    return squash(text).rstrip(":：")
 
 
 def _is_label(text: str) -> bool:
-    squashed = _squash(text)
+    squashed = squash(text)
     return squashed.endswith((":", "：")) or any(p.match(squashed) for p in _LABELS)
 
 
@@ -294,7 +250,7 @@ def _cell_evidence(doc: Document, table: int, row: int, col: int, cell: Cell) ->
 
 
 def _organisation(ctx: _Context, text: str, evidence: Evidence, role: str) -> Organisation | None:
-    squashed = _squash(text)
+    squashed = squash(text)
     if len(squashed) < 2 or squashed in _NO_VALUE:
         return None
     coded = _DEPT_CODE.match(squashed)
@@ -336,7 +292,7 @@ _HEADER_HINT = re.compile(r"预\s*算|执\s*行|决\s*算|支\s*出|结\s*[转�
 _NOT_MONEY = re.compile(r"率|/|分值|得分|权重|指标|目标|情况|比例|%|说明")
 _ROW_PREFIX = re.compile(r"^(?:其中|含)[:：]?")
 _TOTAL_ROW = re.compile(r"^(?:年度)?(?:项目)?(?:资金)?(?:总额|总金额|总计|合计)$")
-_LEVEL_ROW = re.compile(rf"^(?P<lv>{_LEVEL_WORD})(?:财政)?(?:补助|专项|转移支付|配套)?(?:资金|拨款|补助)?$")
+_LEVEL_ROW = re.compile(rf"^(?P<lv>{LEVEL_WORD})(?:财政)?(?:补助|专项|转移支付|配套)?(?:资金|拨款|补助)?$")
 _LOCAL_ROW = re.compile(r"^地方(?:财政)?(?:资金|配套资金)$")
 _PART_ROW = re.compile(r"^(?:其他|自筹|社会)(?:财政)?资金$")
 _FUND_ROW = re.compile(
@@ -346,14 +302,14 @@ _FUND_ROW = re.compile(
 
 def _is_money_header(text: str) -> bool:
     """年初预算数, 全年执行数 (B): a phase header, not a name that holds a phase word (…提前下达)."""
-    squashed = _KEY_BRACKETS.sub("", _squash(text))
+    squashed = _KEY_BRACKETS.sub("", squash(text))
     return squashed.endswith(("数", "额")) and _header_phase(text) is not None
 
 
 def _header_phase(text: str) -> BudgetPhase | None:
     if len(text) > 30 or not _HEADER_HINT.search(text) or _NOT_MONEY.search(text):
         return None
-    squashed = _squash(_UNIT_IN_CELL.sub("", text))
+    squashed = squash(_UNIT_IN_CELL.sub("", text))
     return next((phase for phase, pattern in _HEADER_PHASES if pattern.search(squashed)), None)
 
 
@@ -381,13 +337,6 @@ def _row_label(cells: tuple[Cell, ...], first_money: int) -> tuple[int, str] | N
     return None
 
 
-def _local_levels(region: Region | None) -> tuple[GovLevel, ...]:
-    """地方: the levels from the province down to the publisher's region."""
-    if region is None:
-        return GovLevel.PROVINCE, GovLevel.PREFECTURE, GovLevel.COUNTY
-    return tuple(node.level for node in region.chain())
-
-
 def _row_role(label: str, region: Region | None) -> tuple[str, tuple[GovLevel, ...]] | None:
     """total / level / part / fund, or None for a row that is no funding row at all."""
     text = _ROW_PREFIX.sub("", _label_text(label))
@@ -395,9 +344,9 @@ def _row_role(label: str, region: Region | None) -> tuple[str, tuple[GovLevel, .
         return "total", ()
     m = _LEVEL_ROW.match(text)
     if m:
-        return "level", _levels_of(m.group("lv"), region)
+        return "level", levels_of(m.group("lv"), region)
     if _LOCAL_ROW.match(text):
-        return "level", _local_levels(region)
+        return "level", local_levels(region)
     if _PART_ROW.match(text):
         return "part", ()
     if _FUND_ROW.match(text):
@@ -439,7 +388,7 @@ class _FormReader:
 
     def text_block(self, block: Block) -> None:
         text = self.ctx.doc.text[block.start : block.end].strip()
-        squashed = _squash(text)
+        squashed = squash(text)
         if len(squashed) <= 60 and _FORM_TITLE.search(squashed):
             self.close()
             self.form = _Form(block.start, _kind_of(squashed))
@@ -455,9 +404,9 @@ class _FormReader:
         if not filled:
             return
         self.above, self.last = self.last, (table, row)
-        if len(filled) == 1 and _FORM_TITLE.search(_squash(filled[0].text)):
+        if len(filled) == 1 and _FORM_TITLE.search(squash(filled[0].text)):
             self.close()
-            self.form = _Form(row.start, _kind_of(_squash(filled[0].text)))
+            self.form = _Form(row.start, _kind_of(squash(filled[0].text)))
             return
         if self.form is None:
             self.form = _Form(self.caption_start if self.caption_start is not None else row.start)
@@ -497,11 +446,11 @@ class _FormReader:
             col, vcell = value
             evidence = _cell_evidence(doc, table, index, col, vcell)
             if pattern is _NAME_LABEL:
-                self._start_programme(_squash(vcell.text), evidence, label)
+                self._start_programme(squash(vcell.text), evidence, label)
             elif form.draft is None:
                 continue
             elif pattern is _CODE_LABEL:
-                code = _squash(vcell.text)
+                code = squash(vcell.text)
                 form.draft.code = code if _CODE.match(code) else form.draft.code
             elif pattern is _CENTRAL_LABEL:
                 form.draft.central_supervisor = _organisation(self.ctx, vcell.text, evidence, "supervising")
@@ -542,7 +491,7 @@ class _FormReader:
             columns,
             filled,
             self._unit(table, row),
-            {p: _squash(row.cells[i].text) for i, p in columns.items()},
+            {p: squash(row.cells[i].text) for i, p in columns.items()},
         )
         return True
 
@@ -574,7 +523,7 @@ class _FormReader:
         if role[0] == "fund":
             return
         label_col, label = labelled
-        label = _squash(label).rstrip(":：")
+        label = squash(label).rstrip(":：")
         amounts: dict[BudgetPhase, Amount] = {}
         for phase, col in _money_cells(row.cells, label_col, header).items():
             cell = row.cells[col]
@@ -643,7 +592,7 @@ _NAME_HEADING = re.compile(
 _INLINE_NAME = re.compile(r"项目名称\s*[:：]\s*(?P<name>[^，,。；;：:\t\n]{2,40})")
 _SHORT_NAME = re.compile(rf"项目\s*[:：]\s*(?P<name>[{_HAN}（）()·]{{2,30}})[。；;]")
 _APPLIED = re.compile(rf"申报了?(?P<name>[{_HAN}]{{2,20}}?)项目")
-_FULLY_FUNDED = re.compile(rf"由(?P<lv>{_LEVEL_SEQ})(?:财政)?全额(?:拨款|保障|承担|负担|安排)")
+_FULLY_FUNDED = re.compile(rf"由(?P<lv>{LEVEL_SEQ})(?:财政)?全额(?:拨款|保障|承担|负担|安排)")
 
 _SENTENCE_END = "。！？；;!?\n"
 _CLAUSE_STOP = "，,、；;（(\n\t"
@@ -661,12 +610,12 @@ _TOTAL_WORDS = re.compile(
     r"预算|收入|支出|执行|完成|决算|使用|结转|结余|下达|下拨|拨付|分配|到位|收到|"
     r"调整后?|项目|资金|经费|总额|总计|合计|共计|累计|全年|年初|本年度?|当年|实际|上年度?|年度|共|计|为|数|金额|额|总|的|已|达到?|约"
 )
-_LEVEL_AT_START = re.compile(rf"^(?P<lv>{_LEVEL_SEQ})(?=(?:{_FUNDING_NOUN}))")
+_LEVEL_AT_START = re.compile(rf"^(?P<lv>{LEVEL_SEQ})(?=(?:{_FUNDING_NOUN}))")
 _EMBEDDED = re.compile(
-    rf"^(?P<name>[{_HAN}]{{2,30}}?)(?P<lv>{_LEVEL_SEQ})(?:财政)?(?P<kind>(?:直补|直达|补助|专项|转移支付|配套)*)资金$"
+    rf"^(?P<name>[{_HAN}]{{2,30}}?)(?P<lv>{LEVEL_SEQ})(?:财政)?(?P<kind>(?:直补|直达|补助|专项|转移支付|配套)*)资金$"
 )
 # A funding phrase that may name its own programme; prose without a programme needs one.
-_MAYBE_EMBEDDED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:直补|直达|补助|专项|转移支付|配套)*资金")
+_MAYBE_EMBEDDED = re.compile(rf"{LEVEL_WORD}(?:财政)?(?:直补|直达|补助|专项|转移支付|配套)*资金")
 _NOT_A_NAME = re.compile(r"^(?:本年|今年|全年|当年|上年|其中|共计|合计|累计|收到|获得|争取|下达|拨付)")
 _TRANSFER = re.compile(r"补助|直补|直达|转移支付")
 _PROSE_PHASES = (
@@ -743,18 +692,18 @@ def _read_clause(ctx: _Context, start: int, end: int) -> _Clause:
     years = list(_YEAR.finditer(rest))
     if years:
         pos, rest = pos + years[-1].end(), rest[years[-1].end() :]
-    clause.label = _squash(rest) or clause.label
+    clause.label = squash(rest) or clause.label
     named = _EMBEDDED.match(rest)
     at_start = _LEVEL_AT_START.match(rest)
     name_text = ""
     if at_start:
-        clause.levels = _levels_of(at_start.group("lv"), ctx.region)
+        clause.levels = levels_of(at_start.group("lv"), ctx.region)
     elif named and not _NOT_A_NAME.match(named.group("name")):
         name_text = named.group("name")
-        clause.levels = _levels_of(named.group("lv"), ctx.region)
+        clause.levels = levels_of(named.group("lv"), ctx.region)
         suffix = "补助资金" if "补助" in named.group("kind") else "资金"
         clause.programme = _Draft(
-            _squash(name_text) + suffix,
+            squash(name_text) + suffix,
             Evidence.of(doc, pos, pos + len(rest)),
             kind="transfer" if _TRANSFER.search(named.group("kind")) else None,
         )
@@ -780,7 +729,7 @@ class _ProseReader:
             start += 1
         while end > start and doc.text[end - 1].isspace():
             end -= 1
-        return self.ctx.registry.add(_Draft(_squash(doc.text[start:end]), Evidence.of(doc, start, end)))
+        return self.ctx.registry.add(_Draft(squash(doc.text[start:end]), Evidence.of(doc, start, end)))
 
     def scan(self) -> None:
         """Which programme each paragraph speaks of, and the levels programmes declare."""
@@ -797,7 +746,7 @@ class _ProseReader:
                 continue
             name_next = False
             # Titles are short: squash only lines that could be one (long prose lines are common).
-            title_like = len(stripped) <= 120 and len(squashed := _squash(stripped)) <= 60
+            title_like = len(stripped) <= 120 and len(squashed := squash(stripped)) <= 60
             if _TOP_SECTION.match(stripped) or (title_like and _REPORT_TITLE.search(squashed)):
                 current = None
             if _NAME_HEADING.match(stripped):
@@ -814,7 +763,7 @@ class _ProseReader:
                 local = self.ctx.default
             funded = _FULLY_FUNDED.search(text)
             if funded and local is not None:
-                self.declared[id(local)] = _levels_of(funded.group("lv"), self.ctx.region)
+                self.declared[id(local)] = levels_of(funded.group("lv"), self.ctx.region)
             self.blocks.append(_ProseBlock(block, local))
 
     def read(self, amounts: list[Amount]) -> None:
@@ -991,4 +940,4 @@ def find_programmes(
     return programmes, sources, ctx.issues
 
 
-__all__ = ["find_programmes", "programme_key"]
+__all__ = ["find_programmes"]

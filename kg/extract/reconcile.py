@@ -38,8 +38,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from kg.extract.budget.templates import Catalogue, ProseTotal, Template, fold, load_templates
-from kg.extract.records import Amount, BudgetLine, BudgetPhase, ConsistencyIssue
+from kg.extract.budget.templates import Catalogue, ProseTotal, Template, load_templates
+from kg.lexicon.text import label_key
+from kg.records import Amount, BudgetLine, BudgetPhase, ConsistencyIssue
 
 _STEP = {"元": Decimal("0.01"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -191,8 +192,8 @@ def _row_sums(lines: list[BudgetLine], template: Template) -> list[ConsistencyIs
     for rule in template.row_sums:
         for measure in rule.measures:
             column = [line for line in lines if line.measure == measure]
-            totals = [line for line in column if rule.total.search(fold(line.row_label))]
-            parts = [line for line in column if rule.parts.search(fold(line.row_label)) and line not in totals]
+            totals = [line for line in column if rule.total.search(label_key(line.row_label))]
+            parts = [line for line in column if rule.parts.search(label_key(line.row_label)) and line not in totals]
             if not parts or not totals:
                 continue  # a section heading without an amount (二、机关运行经费) states no total
             what = " + ".join(p.row_label for p in parts)
@@ -204,7 +205,7 @@ def _row_sums(lines: list[BudgetLine], template: Template) -> list[ConsistencyIs
 
 
 def _first(lines: list[BudgetLine], pattern, measure: str) -> BudgetLine | None:
-    return next((line for line in lines if line.measure == measure and pattern.search(fold(line.row_label))), None)
+    return next((line for line in lines if line.measure == measure and pattern.search(label_key(line.row_label))), None)
 
 
 def _balances(lines: list[BudgetLine], template: Template) -> list[ConsistencyIssue]:
@@ -230,7 +231,7 @@ def _check_table(lines: list[BudgetLine], template: Template | None) -> list[Con
 
 
 def _rule_for(line: BudgetLine, catalogue: Catalogue) -> ProseTotal | None:
-    key = fold(line.measure_label)
+    key = label_key(line.measure_label)
     return next((r for r in catalogue.prose_totals if r.measure == line.measure and r.label.fullmatch(key)), None)
 
 

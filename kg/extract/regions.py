@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from kg.extract.records import GovLevel, Region
+from kg.records import GovLevel, Region
 
 # Names of bodies of the central government (国务院组成部门 and a few others, as they are cited
 # in budget reports). They carry no region prefix, so they cannot be told from a name by levels.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from kg.document import Document
 from kg.extract.budget.prose import find_prose_lines
 from kg.extract.budget.tables import find_table_lines
-from kg.extract.records import Amount, BudgetLine
+from kg.records import Amount, BudgetLine
 
 __all__ = ["find_budget_lines", "find_prose_lines", "find_table_lines"]
 

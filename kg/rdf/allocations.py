@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.extract.allocations import Notice
-from kg.extract.records import Allocation, Classification, ClassificationScheme, GovLevel, Programme
 from kg.rdf import iris
 from kg.rdf.budget import TRUE, BudgetMapper, programme_iri
 from kg.rdf.mapping import ReportMapper, decimal_literal, typed, zh
-from kg.rdf.vocab import CODE, DCTERMS, ELI, FKG, QB, RDF, RDFS, XSD
+from kg.rdf.terms import CODE, DCTERMS, ELI, FKG, QB, RDF, RDFS, XSD
+from kg.records import Allocation, Classification, ClassificationScheme, GovLevel, Notice, Programme
 
 ALLOCATES = FKG.allocates
 RECIPIENT_REGION = FKG.recipientRegion

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.extract.records import (
+from kg.rdf import iris
+from kg.rdf.terms import CODE, DCTERMS, FKG, OBEU_DIM, PROV, QB, RDF, RDFS, SKOS, XSD
+from kg.records import (
     BudgetLine,
     Classification,
     ClassificationScheme,
@@ -19,8 +21,6 @@ from kg.extract.records import (
     FundingSource,
     Programme,
 )
-from kg.rdf import iris
-from kg.rdf.vocab import CODE, DCTERMS, FKG, OBEU_DIM, PROV, QB, RDF, RDFS, SKOS, XSD
 
 _CLASSIFICATION_PROPERTY = {
     ClassificationScheme.FUNCTIONAL: FKG.functionalClassification,
@@ -97,7 +97,7 @@ class BudgetMapper:
     def concept(self, c: Classification) -> NamedNode:
         """The code-list concept of a classification; codes and names the shipped lists lack are
         described from the report (a new concept, or the report's name as an alternative label)."""
-        from kg.extract.classification import _key, concept
+        from kg.lexicon.classification import concept, name_key
 
         node = CODE.classification(c.scheme.value, c.code)
         if node.value in self._concepts:
@@ -114,7 +114,7 @@ class BudgetMapper:
                 m.add(node, SKOS.prefLabel, Literal(name, language="zh"))
             if len(c.code) > 3:
                 m.add(node, SKOS.broader, CODE.classification(c.scheme.value, c.code[:-2]))
-        elif name and _key(name) not in {_key(n) for n in (known.name, *known.alt_names)}:
+        elif name and name_key(name) not in {name_key(n) for n in (known.name, *known.alt_names)}:
             m.add(node, SKOS.altLabel, Literal(name, language="zh"))
         return node
 

@@ -16,12 +16,11 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.extract.indicators.concepts import concept_iri
-from kg.extract.programmes import programme_key
-from kg.extract.records import Evaluation, Indicator, Measurement, Organisation, Programme
+from kg.lexicon.names import programme_key
 from kg.rdf import iris
 from kg.rdf.budget import programme_iri
-from kg.rdf.vocab import CODE_NS, FKG, RDF, RDFS, XSD
+from kg.rdf.terms import CODE, FKG, RDF, RDFS, XSD
+from kg.records import Evaluation, Indicator, Measurement, Organisation, Programme
 
 TRUE = Literal("true", datatype=XSD.boolean)
 FALSE = Literal("false", datatype=XSD.boolean)
@@ -48,10 +47,6 @@ def _number(m: Measurement | None) -> Literal | None:
 
 def _boolean(value: bool | None) -> Literal | None:
     return None if value is None else (TRUE if value else FALSE)
-
-
-def comparison_concept(notation: str) -> NamedNode:
-    return NamedNode(f"{CODE_NS}comparison/{notation}")
 
 
 class EvaluationMapper:
@@ -152,7 +147,7 @@ class EvaluationMapper:
                 (FKG.tier1, _zh(ind.tier1) if ind.tier1 else None),
                 (FKG.tier2, _zh(ind.tier2) if ind.tier2 else None),
                 (FKG.tier3, _zh(ind.name)),
-                (FKG.comparison, comparison_concept(ind.comparison) if ind.comparison else None),
+                (FKG.comparison, CODE.comparison(ind.comparison) if ind.comparison else None),
                 (FKG.targetValue, _value(ind.target)),
                 (FKG.adjustedTargetValue, _value(ind.adjusted_target)),
                 (FKG.actualValue, _value(ind.actual)),
@@ -163,7 +158,7 @@ class EvaluationMapper:
                 (FKG.isCore, _boolean(ind.is_core)),
                 (FKG.targetMet, _boolean(ind.met)),
                 (FKG.deviationReason, _zh(ind.reason) if ind.reason else None),
-                (FKG.indicatorConcept, NamedNode(concept_iri(ind.concept)) if ind.concept else None),
+                (FKG.indicatorConcept, CODE.indicator(ind.concept) if ind.concept else None),
                 (FKG.conceptRule, Literal(ind.concept_rule) if ind.concept and ind.concept_rule else None),
             ],
         )

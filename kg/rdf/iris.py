@@ -7,7 +7,7 @@ import hashlib
 
 from pyoxigraph import NamedNode
 
-from kg.rdf.vocab import CODE_NS, GRAPH_NS, ID_NS
+from kg.vocab import CODE_NS, GRAPH_NS, ID_NS
 
 
 def digest(*parts: object, length: int = 16) -> str:

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.extract.records import Amount, Citation, Evidence, Organisation, Region, ReportRecords
 from kg.rdf import iris
-from kg.rdf.vocab import CODE, DCAT, DCTERMS, ELI, FKG, FOAF, OA, ORG, PROV, RDF, RDFS, SKOS, XSD
+from kg.rdf.terms import CODE, DCAT, DCTERMS, ELI, FKG, FOAF, OA, ORG, PROV, RDF, RDFS, SKOS, XSD
+from kg.records import Amount, Citation, Evidence, Organisation, Region, ReportRecords
 
 RFC3778 = NamedNode("http://tools.ietf.org/rfc/rfc3778")
 

@@ -18,9 +18,10 @@ import re
 
 from kg.document import Document
 from kg.extract.amounts import find_amounts, parse_amount
-from kg.extract.budget import classify
-from kg.extract.budget.templates import Catalogue, ProseTotal, fold, load_templates
-from kg.extract.records import Amount, BudgetLine, BudgetPhase, Classification, ClassificationScheme, Evidence
+from kg.extract.budget.templates import Catalogue, ProseTotal, load_templates
+from kg.lexicon import classification
+from kg.lexicon.text import label_key
+from kg.records import Amount, BudgetLine, BudgetPhase, Classification, ClassificationScheme, Evidence
 
 # A name inside a chain: Han characters and 、, plus bracketed words such as （室） that are not
 # the level markers （类）（款）（项） themselves.
@@ -47,10 +48,10 @@ def _phase(what: str) -> BudgetPhase:
 
 
 def _classification(chain: str, name: str) -> Classification | None:
-    code = classify.code_for_chain(chain)
+    code = classification.code_for_chain(chain)
     if not code:
         return None
-    return Classification(classify.scheme_for_code(code) or ClassificationScheme.FUNCTIONAL, code, name)
+    return Classification(classification.scheme_for_code(code) or ClassificationScheme.FUNCTIONAL, code, name)
 
 
 def _chain_lines(doc: Document, block_start: int, block_end: int) -> list[BudgetLine]:
@@ -95,7 +96,7 @@ def prose_total_rule(label: str | None, sentence: str, catalogue: Catalogue) -> 
     """The template cell a labelled prose amount restates, if any."""
     if not label:
         return None
-    key = fold(label)
+    key = label_key(label)
     return next((r for r in catalogue.prose_totals if r.label.fullmatch(key) and r.fits(sentence)), None)
 
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from kg.document import BlockKind, Cell, Document, Row, Table
 from kg.extract.amounts import parse_amount
-from kg.extract.budget import classify
-from kg.extract.budget.templates import Catalogue, ColumnRule, Defaults, Template, fold, load_templates
-from kg.extract.records import Amount, BudgetLine, BudgetPhase, CellRef, Classification, Evidence
+from kg.extract.budget.templates import Catalogue, ColumnRule, Defaults, Template, load_templates
+from kg.lexicon import classification
+from kg.lexicon.text import label_key
+from kg.records import Amount, BudgetLine, BudgetPhase, CellRef, Classification, Evidence
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|元)")
 _TRAILING_NUMBER = re.compile(r"\(?(?:公开\d+表|附表[一二三四五六七八九十\d]+|表\d+)\)?$")
@@ -52,7 +53,7 @@ def _is_column_numbers(row: Row) -> bool:
         text = cell.text.strip()
         if not text:
             continue
-        if "栏" in text and fold(text) == "栏次":
+        if "栏" in text and label_key(text) == "栏次":
             return True
         if not _COLUMN_NUMBER.fullmatch(text) or int(float(text)) != expected:
             return False  # most rows stop at their first cell
@@ -83,7 +84,7 @@ def _title_rows(table: Table, catalogue: Catalogue) -> int:
         texts = [c.text for c in row.cells if c.text.strip()]
         if len(texts) != 1:
             break
-        key = fold(texts[0])
+        key = label_key(texts[0])
         if not (_UNIT.search(texts[0]) or _TITLE_ROW.search(key) or _caption_template(key, catalogue)):
             break
         count += 1
@@ -92,7 +93,7 @@ def _title_rows(table: Table, catalogue: Catalogue) -> int:
 
 def _caption_template(text: str, catalogue: Catalogue) -> tuple[Template, str] | None:
     """The template whose caption pattern matches the end of `text` longest, with the matched caption."""
-    key = _TRAILING_NUMBER.sub("", fold(text))
+    key = _TRAILING_NUMBER.sub("", label_key(text))
     if not key or len(key) > _MAX_CAPTION_CHARS:
         return None
     best: tuple[Template, str] | None = None
@@ -129,8 +130,8 @@ class Column:
     label: str = ""  # the header as a measure label: group and parts, space-separated
 
     def refresh(self) -> None:
-        self.head = fold(self.parts[-1]) if self.parts else ""
-        self.full = fold("".join(self.parts))
+        self.head = label_key(self.parts[-1]) if self.parts else ""
+        self.full = label_key("".join(self.parts))
         self.label = " ".join(([self.group] if self.group else []) + self.parts)
 
 
@@ -148,8 +149,8 @@ def _header_end(rows: tuple[Row, ...]) -> tuple[int, int] | None:
     for i, row in enumerate(rows):
         if _is_column_numbers(row):
             return i, i + 1
-        texts = [fold(c.text) for c in row.cells]
-        if i and any(classify.CODE.fullmatch(t) or _amount(t, "元") for t in texts):
+        texts = [label_key(c.text) for c in row.cells]
+        if i and any(classification.CODE.fullmatch(t) or _amount(t, "元") for t in texts):
             return i, i
     return None
 
@@ -200,9 +201,9 @@ def _assign(column: Column, template: Template, defaults: Defaults) -> None:
     if column.rule is None:
         return
     column.role = "amount"
-    group_phase = _first_phase(fold(column.group), defaults) if column.group else None
+    group_phase = _first_phase(label_key(column.group), defaults) if column.group else None
     column.phase = group_phase or column.rule.phase or _first_phase(full, defaults)
-    column.fund_type = column.rule.fund_type or _first_fund(fold(column.group or "") + full, defaults)
+    column.fund_type = column.rule.fund_type or _first_fund(label_key(column.group or "") + full, defaults)
 
 
 def _blocks(columns: list[Column], template: Template, names: list[str], defaults: Defaults) -> list[Block]:
@@ -290,7 +291,7 @@ def _label_to_left(view: View, before: int, unit: str) -> str:
 
 def _is_inner_header(ctx: _TableContext, view: View) -> bool:
     names = [found[1].text for b in ctx.blocks if (found := _cell(view, b.name)) is not None and "项" in found[1].text]
-    if not any(ctx.defaults.inner_header.search(fold(n)) for n in names):
+    if not any(ctx.defaults.inner_header.search(label_key(n)) for n in names):
         return False
     return not any(_amount(c.text, ctx.unit) for _, c in view)
 
@@ -308,7 +309,7 @@ def _reheader(ctx: _TableContext, view: View) -> None:
 
 def _row_is_money(ctx: _TableContext, block: Block, label: str) -> bool:
     """False for count rows (车辆数(辆)) and for rows inside a count section (资产信息)."""
-    key = fold(label)
+    key = label_key(label)
     if key and ctx.defaults.heading.search(key):
         ctx.off_sections[block.start] = bool(ctx.defaults.non_money_sections.search(key))
     if ctx.off_sections.get(block.start):
@@ -328,11 +329,11 @@ class _RowMeaning:
 
 
 def _meaning(ctx: _TableContext, label: str, code: str | None) -> _RowMeaning:
-    key = fold(label)
+    key = label_key(label)
     words = ctx.template.row_words
     return _RowMeaning(
         label,
-        classify.classification(code, label) if code else None,
+        classification.classification_of(code, label) if code else None,
         _first_phase(key, ctx.defaults) if words else None,
         _first_fund(key, ctx.defaults) if words else None,
         any(p.search(key) for p in ctx.template.totals or ctx.defaults.totals),
@@ -341,7 +342,7 @@ def _meaning(ctx: _TableContext, label: str, code: str | None) -> _RowMeaning:
 
 def _block_lines(ctx: _TableContext, block: Block, view: View, row_index: int) -> list[BudgetLine]:
     code_text = _text(view, block.code)
-    code = code_text if classify.CODE.fullmatch(code_text) else None
+    code = code_text if classification.CODE.fullmatch(code_text) else None
     label = _text(view, block.name) or ("" if code else code_text)
     if not _row_is_money(ctx, block, label):
         return []
@@ -430,7 +431,7 @@ def _recognise(doc: Document, table: Table, caption_area: list[str], catalogue: 
 
 
 def _row_key(row: Row) -> tuple[str, ...]:
-    return tuple(fold(c.text) for c in row.cells)
+    return tuple(label_key(c.text) for c in row.cells)
 
 
 def _read_rows(ctx: _TableContext) -> list[BudgetLine]:
@@ -475,7 +476,7 @@ def _continuation(
         start += 1
     first = table.rows[start] if start < len(table.rows) else None
     if first is None or not any(
-        classify.CODE.fullmatch(fold(c.text)) or _amount(fold(c.text), "元") for c in first.cells
+        classification.CODE.fullmatch(label_key(c.text)) or _amount(label_key(c.text), "元") for c in first.cells
     ):
         return None
     return dataclasses.replace(previous, table=table, data_start=start)

@@ -14,18 +14,9 @@ from typing import Any
 
 import yaml
 
-from kg.extract.records import BudgetPhase
+from kg.records import BudgetPhase
 
 TEMPLATES_PATH = Path(__file__).resolve().parent.parent / "table_templates.yaml"
-
-_FOLD = str.maketrans({"（": "(", "）": ")", "“": None, "”": None, "‘": None, "’": None, '"': None, "'": None})
-_SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Text as templates match it: no whitespace, ASCII brackets, no quotes."""
-    return _SPACES.sub("", text).translate(_FOLD)
-
 
 @dataclass(frozen=True)
 class ColumnRule:

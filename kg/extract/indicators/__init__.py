@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from kg.document import Document
 from kg.extract.indicators.checks import check
-from kg.extract.indicators.concepts import name_key
 from kg.extract.indicators.forms import read_forms
 from kg.extract.indicators.model import Draft, Programmes
 from kg.extract.indicators.prose import apply_statements, read_prose_targets, read_stated_results
 from kg.extract.indicators.scoring import read_scoring_tables
-from kg.extract.records import ConsistencyIssue, Evaluation, Programme, ReportMetadata
+from kg.lexicon.concepts import name_key
+from kg.records import ConsistencyIssue, Evaluation, Programme, ReportMetadata
 
 
 def _merge_same_subject(drafts: list[Draft]) -> list[Draft]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kg.extract.indicators.model import Draft
-from kg.extract.records import ConsistencyIssue, Indicator
+from kg.records import ConsistencyIssue, Indicator
 
 TOLERANCE = Decimal("0.01")
 

@@ -41,7 +41,7 @@ from kg.extract.programmes import (
     _label_text,
     _value_after,
 )
-from kg.extract.records import CellRef, Evidence, Indicator, Measurement
+from kg.records import CellRef, Evidence, Indicator, Measurement
 
 _HEADER_FIELDS = (
     ("tier1", re.compile(r"^一级指标")),

@@ -11,9 +11,10 @@ import bisect
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.extract.indicators import concepts, values
-from kg.extract.programmes import programme_key
-from kg.extract.records import Evaluation, Evidence, Indicator, Measurement, Programme
+from kg.extract.indicators import values
+from kg.lexicon import concepts
+from kg.lexicon.names import programme_key
+from kg.records import Evaluation, Evidence, Indicator, Measurement, Programme
 
 # The columns of an indicator row, as the readers name them.
 NUMERIC_FIELDS = ("target", "adjusted", "actual", "deviation", "coefficient", "weight", "score")

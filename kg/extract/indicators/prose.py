@@ -43,10 +43,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kg.document import BlockKind, Document
-from kg.extract.indicators import concepts, values
+from kg.extract.indicators import values
 from kg.extract.indicators.model import Draft, Programmes, Text, make_indicator
-from kg.extract.programmes import programme_key
-from kg.extract.records import Evidence, Measurement, Region
+from kg.lexicon import concepts
+from kg.lexicon.names import programme_key
+from kg.records import Evidence, Measurement, Region
 
 _LIST_TITLE = re.compile(r"具体(?:评价|绩效)?指标[:：]?$")
 _ITEM = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|[①-⑳])\s*")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from kg.document import BlockKind, Document
 from kg.extract.indicators import values
 from kg.extract.indicators.model import Draft, Programmes, Text, make_indicator
-from kg.extract.records import Evidence, Indicator, Measurement
+from kg.records import Evidence, Indicator, Measurement
 
 _TITLE = re.compile(r"^[ \t]*(?P<title>\S.*(?:计分表|评分表))[ \t]*$", re.MULTILINE)
 _POINTS = re.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）]")

@@ -10,12 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from kg.document import Document
-
-if TYPE_CHECKING:
-    from kg.extract.allocations import Notice
 
 
 class GovLevel(str, Enum):
@@ -303,6 +299,24 @@ class Evaluation:
 
 
 # --- Allocation notices (资金下达通知) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What an allocation notice says about itself (shared by all its allocations)."""
+
+    title: str  # 关于下达…的通知, without the issuers
+    title_evidence: Evidence
+    issuers: tuple[Organisation, ...]  # joint issuers, in the order written
+    fund: str  # as written, e.g. 中央和省级医疗救助补助资金
+    fund_evidence: Evidence
+    year: int | None
+    source_levels: tuple[GovLevel, ...]
+    number: DocumentNumber | None = None  # the notice's own 文号
+    number_evidence: Evidence | None = None
+    function_code: str | None = None  # 支出功能分类科目, e.g. 2101301
+    function_evidence: Evidence | None = None
+    payer: Organisation | None = None  # the finance body among the issuers: the treasury that pays
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyoxigraph import NamedNode, RdfFormat, parse
+import rdflib
 
-from kg.rdf.vocab import CODE_NS, FKG_NS, PREFIXES
 from kg.resources import data_dir
+from kg.vocab import FKG_NS, PREFIXES
 
 FILE = "indicator-concepts.ttl"
-SCHEME_IRI = CODE_NS + "indicator"
 _SKOS = PREFIXES["skos"]
 _NOISE = re.compile(r"[\s“”\"'‘’「」:：]")
 
@@ -40,20 +39,21 @@ def name_key(name: str) -> str:
 @lru_cache(maxsize=1)
 def concepts() -> tuple[Concept, ...]:
     """The indicator concepts of the scheme (those with patterns), read once from the Turtle file."""
-    triples = list(parse(path=str(data_dir("ontology") / FILE), format=RdfFormat.TURTLE))
-    found: dict[NamedNode, dict[str, list]] = {}
-    for t in triples:
-        if not isinstance(t.subject, NamedNode):
+    graph = rdflib.Graph().parse(data_dir("ontology") / FILE, format="turtle")
+    found: dict[str, dict[str, list]] = {}
+    keys = {
+        _SKOS + "notation": "notation",
+        _SKOS + "prefLabel": "pref",
+        _SKOS + "altLabel": "alt",
+        FKG_NS + "matchPattern": "pattern",
+    }
+    for subject, predicate, obj in graph:
+        if not isinstance(subject, rdflib.URIRef):
             continue
-        entry = found.setdefault(t.subject, {"notation": [], "pref": [], "alt": [], "pattern": []})
-        key = {
-            _SKOS + "notation": "notation",
-            _SKOS + "prefLabel": "pref",
-            _SKOS + "altLabel": "alt",
-            FKG_NS + "matchPattern": "pattern",
-        }.get(t.predicate.value)
-        if key and (key not in ("pref", "alt") or t.object.language == "zh"):
-            entry[key].append(t.object.value)
+        entry = found.setdefault(str(subject), {"notation": [], "pref": [], "alt": [], "pattern": []})
+        key = keys.get(str(predicate))
+        if key and (key not in ("pref", "alt") or getattr(obj, "language", None) == "zh"):
+            entry[key].append(str(obj))
     return tuple(
         Concept(e["notation"][0], (*e["pref"], *sorted(e["alt"])), tuple(re.compile(p) for p in sorted(e["pattern"])))
         for e in found.values()
@@ -85,7 +85,3 @@ def link(name: str) -> tuple[str, str] | None:
         notation, pattern = next(iter(matches.items()))
         return notation, f"pattern: {pattern}"
     return None
-
-
-def concept_iri(notation: str) -> str:
-    return f"{SCHEME_IRI}/{notation}"

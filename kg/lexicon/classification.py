@@ -2,7 +2,7 @@
 
 The SKOS code lists `classification-functional.ttl` (支出功能分类: 类 3 / 款 5 / 项 7 digits) and
 `classification-economic.ttl` (部门预算 3xx and 政府预算 5xx economic classifications: 类 3 / 款 5
-digits) are parsed once, with pyoxigraph's parser, into dictionaries; every look-up after that is a
+digits) are parsed once, with rdflib's Turtle parser, into dictionaries; every look-up after that is a
 dictionary access.
 
 Names are matched after Unicode NFKC normalisation (full-width brackets and digits become ASCII) and
@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph
+import rdflib
 
-from kg.extract.records import ClassificationScheme
-from kg.rdf.vocab import CODE_NS, RDF, SKOS
+from kg.records import Classification, ClassificationScheme
 from kg.resources import data_dir
+from kg.vocab import CODE_NS, RDF, SKOS
 
 FILES = ("classification-functional.ttl", "classification-economic.ttl")
 
@@ -66,7 +66,8 @@ class ClassificationConcept:
     name_en: str = ""
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A name as the code lists compare it: NFKC-normalised, without whitespace."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", name))
 
 
@@ -85,12 +86,12 @@ class _Names:
 
     def add(self, concept: ClassificationConcept) -> None:
         for name in (concept.name, *concept.alt_names):
-            key = _key(name)
+            key = name_key(name)
             self.exact.setdefault(key, set()).add(concept.code)
             self.loose.setdefault(_loose(key), set()).add(concept.code)
 
     def find(self, name: str) -> str | None:
-        key = _key(name)
+        key = name_key(name)
         if not key:
             return None
         codes = self.exact.get(key) or self.loose.get(_loose(key)) or set()
@@ -124,39 +125,40 @@ def _read_concepts(paths: Iterable[Path]) -> list[ClassificationConcept]:
     props: dict[str, dict[str, list]] = {}  # subject IRI → predicate IRI → objects
     wanted = {SKOS.inScheme, SKOS.notation, SKOS.prefLabel, SKOS.altLabel, SKOS.broader, RDF.type}
     for path in paths:
-        for triple in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
-            if triple.predicate in wanted and isinstance(triple.subject, pyoxigraph.NamedNode):
-                values = props.setdefault(triple.subject.value, {})
-                values.setdefault(triple.predicate.value, []).append(triple.object)
+        graph = rdflib.Graph().parse(path, format="turtle")
+        for subject, predicate, obj in graph:
+            if str(predicate) in wanted and isinstance(subject, rdflib.URIRef):
+                values = props.setdefault(str(subject), {})
+                values.setdefault(str(predicate), []).append(obj)
     concepts = []
     for iri, values in props.items():
-        if SKOS.Concept not in values.get(RDF.type.value, []):
+        if SKOS.Concept not in {str(o) for o in values.get(RDF.type, [])}:
             continue
-        schemes = [s for s in (_scheme_of(o.value) for o in values.get(SKOS.inScheme.value, [])) if s]
+        schemes = [s for s in (_scheme_of(str(o)) for o in values.get(SKOS.inScheme, [])) if s]
         if schemes:
             concepts.append(_concept(iri, schemes[0], values))
     return concepts
 
 
 def _literals(values: list, lang: str | None) -> list[str]:
-    return [v.value for v in values if isinstance(v, pyoxigraph.Literal) and v.language == lang]
+    return [str(v) for v in values if isinstance(v, rdflib.Literal) and v.language == lang]
 
 
 def _concept(iri: str, scheme: ClassificationScheme, values: dict[str, list]) -> ClassificationConcept:
-    notations = [v.value for v in values.get(SKOS.notation.value, [])]
-    names = _literals(values.get(SKOS.prefLabel.value, []), "zh")
+    notations = [str(v) for v in values.get(SKOS.notation, [])]
+    names = _literals(values.get(SKOS.prefLabel, []), "zh")
     if len(notations) != 1 or len(names) != 1:
         raise ValueError(f"code-list concept {iri} needs one skos:notation and one skos:prefLabel@zh")
     code = notations[0]
-    broader = [v.value.rsplit("/", 1)[-1] for v in values.get(SKOS.broader.value, [])]
-    english = _literals(values.get(SKOS.prefLabel.value, []), "en")
+    broader = [str(v).rsplit("/", 1)[-1] for v in values.get(SKOS.broader, [])]
+    english = _literals(values.get(SKOS.prefLabel, []), "en")
     return ClassificationConcept(
         scheme=scheme,
         code=code,
         name=names[0],
         broader=broader[0] if broader else None,
         level=LEVELS.get(len(code), ""),
-        alt_names=tuple(sorted(_literals(values.get(SKOS.altLabel.value, []), "zh"))),
+        alt_names=tuple(sorted(_literals(values.get(SKOS.altLabel, []), "zh"))),
         name_en=english[0] if english else "",
     )
 
@@ -182,6 +184,16 @@ def concepts(scheme: ClassificationScheme | None = None) -> list[ClassificationC
     """Every concept of `scheme` (of all schemes when None), ordered by scheme and code."""
     found = [c for (s, _), c in _index().by_code.items() if scheme is None or s == scheme]
     return sorted(found, key=lambda c: (c.scheme.value, c.code))
+
+
+# A classification code as tables write it in a code column: 类, 款 or 项 of any scheme.
+CODE = re.compile(r"[235]\d{2}(?:\d{2}){0,2}")
+
+
+def classification_of(code: str, name: str) -> Classification | None:
+    """The classification of a table row: the scheme from its code's shape, the name as written."""
+    scheme = scheme_for_code(code)
+    return Classification(scheme, code, name) if scheme is not None else None
 
 
 def scheme_for_code(code: str) -> ClassificationScheme | None:
