@@ -47,9 +47,5 @@ class EncodingError(ReportError):
     problem = "text encoding could not be determined"
 
 
-class ExtractionError(ReportError):
-    problem = "extraction failed"
-
-
 class QueryError(FundKGError):
     """A named query is missing, malformed, or was given bad parameters."""

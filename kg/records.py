@@ -140,12 +140,16 @@ class ReportMetadata:
     title_evidence: Evidence | None = None
 
 
+def _no_metadata() -> ReportMetadata:
+    return ReportMetadata(title="", kind=ReportKind.OTHER, publisher=None, fiscal_year=None)
+
+
 @dataclass
 class ReportRecords:
-    """Everything extracted from one report."""
+    """Everything extracted from one report; the extraction components fill it in pipeline order."""
 
     document: Document
-    metadata: ReportMetadata
+    metadata: ReportMetadata = field(default_factory=_no_metadata)
     organisations: list[Organisation] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)

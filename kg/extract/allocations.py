@@ -56,6 +56,7 @@ from decimal import Decimal
 from kg.document import BlockKind, Document
 from kg.extract import orgs, regions
 from kg.extract.amounts import parse_amount
+from kg.extract.component import component
 from kg.lexicon.docnumbers import parse_document_number
 from kg.lexicon.levels import levels_of
 from kg.lexicon.text import squash
@@ -73,6 +74,7 @@ from kg.records import (
     Organisation,
     Region,
     ReportMetadata,
+    ReportRecords,
 )
 
 _HEAD_LINES = 15  # the title stands among the first lines
@@ -694,6 +696,13 @@ def find_allocations(doc: Document, metadata: ReportMetadata) -> tuple[list[Allo
         allocations.extend(_allocations(doc, notice, cols, rows))
         issues.extend(_checks(doc, notice.fund, cols, rows))
     return allocations, issues
+
+
+@component("allocations", needs=["metadata"], provides=["allocations", "issues"])
+def read_allocations(doc: Document, found: ReportRecords) -> None:
+    allocations, issues = find_allocations(doc, found.metadata)
+    found.allocations.extend(allocations)
+    found.issues.extend(issues)
 
 
 __all__ = ["find_allocations", "read_notice", "without_own_number"]

@@ -16,13 +16,35 @@ from __future__ import annotations
 import re
 
 from kg.document import Document
+from kg.extract.allocations import without_own_number
+from kg.extract.component import component
 from kg.extract.sentences import sentence_bounds
 from kg.lexicon.docnumbers import ANCHOR_IN_TEXT, INNER_SPACE, OPEN_BRACKETS, issuer_start, number_from, run_start
-from kg.records import Citation, DocumentNumber, Evidence
+from kg.records import Citation, DocumentNumber, Evidence, ReportRecords
 
 _GENRES = (
-    "法", "条例", "规定", "办法", "细则", "意见", "通知", "决定", "方案", "制度", "规则", "规程", "准则",
-    "纲要", "规划", "要点", "批复", "公告", "决议", "指引", "指南", "守则",
+    "法",
+    "条例",
+    "规定",
+    "办法",
+    "细则",
+    "意见",
+    "通知",
+    "决定",
+    "方案",
+    "制度",
+    "规则",
+    "规程",
+    "准则",
+    "纲要",
+    "规划",
+    "要点",
+    "批复",
+    "公告",
+    "决议",
+    "指引",
+    "指南",
+    "守则",
 )
 _QUALIFIER = re.compile(r"[（(][^（()）]{1,12}[）)]\s*$")  # （试行） （修订） （2023年版）
 _TITLE = re.compile(r"《([^《》\n]{1,200})》")
@@ -62,9 +84,7 @@ def is_policy_title(title: str) -> bool:
     return core.endswith(_GENRES)
 
 
-def _citation(
-    doc: Document, number: DocumentNumber | None, span: tuple[int, int], title: str | None
-) -> Citation:
+def _citation(doc: Document, number: DocumentNumber | None, span: tuple[int, int], title: str | None) -> Citation:
     start, end = span
     s, e = sentence_bounds(doc.text, start, end)
     number_text = doc.text[start:end] if number is not None else None
@@ -96,3 +116,9 @@ def find_citations(doc: Document) -> list[Citation]:
         found.append(_citation(doc, None, m.span(1), m.group(1)))
     found.sort(key=lambda c: c.evidence.start)
     return found
+
+
+@component("citations", needs=["allocations"], provides=["citations"])
+def read_citations(doc: Document, found: ReportRecords) -> None:
+    """Every policy document the report cites, less an allocation notice's own number."""
+    found.citations.extend(without_own_number(find_citations(doc), found.allocations))

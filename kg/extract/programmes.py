@@ -76,6 +76,7 @@ from decimal import Decimal
 from kg.document import Block, Cell, Document, Row
 from kg.extract import orgs
 from kg.extract.amounts import find_amounts, parse_amount
+from kg.extract.component import component
 from kg.extract.metadata import title_lines
 from kg.lexicon.levels import LEVEL_SEQ, LEVEL_WORD, levels_of, local_levels
 from kg.lexicon.names import programme_key
@@ -91,6 +92,7 @@ from kg.records import (
     Organisation,
     Programme,
     Region,
+    ReportRecords,
 )
 
 _HAN = r"\u4e00-\u9fff"
@@ -938,6 +940,14 @@ def find_programmes(
     sources = _settle(ctx)
     programmes = sorted((d.programme() for d in ctx.registry.drafts), key=lambda p: p.evidence.start)
     return programmes, sources, ctx.issues
+
+
+@component("programmes", needs=["metadata", "amounts"], provides=["programmes", "funding_sources", "issues"])
+def read_programmes(doc: Document, found: ReportRecords) -> None:
+    programmes, sources, issues = find_programmes(doc, found.metadata.publisher, found.amounts)
+    found.programmes.extend(programmes)
+    found.funding_sources.extend(sources)
+    found.issues.extend(issues)
 
 
 __all__ = ["find_programmes"]
