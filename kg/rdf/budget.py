@@ -118,7 +118,8 @@ class BudgetMapper:
                 m.add(node, prop, dept)
                 m.add(node, FKG.supervisingDepartment, dept)
         unit = programme.implementing_unit
-        m.add(node, FKG.implementingUnit, m.organisation(unit, FKG.Department) if unit else self.publisher)
+        # A report without a known publisher and a programme without a unit name no implementer.
+        m.add_all(node, [(FKG.implementingUnit, m.organisation(unit, FKG.Department) if unit else self.publisher)])
         m.derived(node, programme.evidence)
         return node
 
