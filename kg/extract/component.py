@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
 from kg.document import Document
-from kg.records import ReportRecords
+from kg.errors import error_text, where_raised
+from kg.records import ExtractionIssue, ReportRecords
 
 Extract = Callable[[Document, ReportRecords], None]
-RECORD_FIELDS = frozenset(f.name for f in fields(ReportRecords)) - {"document", "extractor_version"}
+_NOT_PROVIDED = {"document", "extractor_version", "extraction_issues"}
+RECORD_FIELDS = frozenset(f.name for f in fields(ReportRecords)) - _NOT_PROVIDED
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,26 @@ class Component:
     provides: tuple[str, ...] = ()  # record fields added to
 
     def __call__(self, doc: Document, found: ReportRecords) -> None:
-        self.run(doc, found)
+        """Run the component; if it fails, take back what it added and record the failure instead.
+
+        One odd report must not cost the rest of what was read from it, nor leave half of what the
+        failing component found (a programme without its funding) in the graph.
+        """
+        saved = {name: _saved(getattr(found, name)) for name in self.provides}
+        try:
+            self.run(doc, found)
+        except Exception as exc:
+            for name, value in saved.items():
+                setattr(found, name, _restored(getattr(found, name), value))
+            found.extraction_issues.append(ExtractionIssue(self.name, error_text(exc), where_raised(exc)))
+
+
+def _saved(value: object) -> object:
+    return len(value) if isinstance(value, list) else value
+
+
+def _restored(current: object, saved: object) -> object:
+    return current[:saved] if isinstance(current, list) and isinstance(saved, int) else saved
 
 
 def component(name: str, *, needs: Iterable[str] = (), provides: Iterable[str] = ()) -> Callable[[Extract], Component]:

@@ -46,6 +46,12 @@ class ReportMapper:
         self._org_iris: dict[str, NamedNode] = {}
         self._concepts: set[str] = set()
 
+    def forget_described(self) -> None:
+        """After quads were taken back: describe organisations, regions and concepts again when met."""
+        self._org_iris.clear()
+        self._seen_regions.clear()
+        self._concepts.clear()
+
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads.append(Quad(s, p, o, self.graph))
 

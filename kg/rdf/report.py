@@ -8,7 +8,7 @@ from kg.rdf import iris
 from kg.rdf.literals import decimal, typed, zh
 from kg.rdf.mapper import ReportMapper
 from kg.rdf.terms import CODE, DCAT, DCTERMS, FKG, FOAF, ORG, PROV, RDF, RDFS, XSD
-from kg.records import Amount, Citation
+from kg.records import Amount, Citation, ExtractionIssue
 
 
 def map_report_node(m: ReportMapper) -> None:
@@ -122,3 +122,21 @@ def _amount(m: ReportMapper, amount: Amount) -> None:
 def map_amounts(m: ReportMapper) -> None:
     for amount in m.records.amounts:
         _amount(m, amount)
+
+
+def map_extraction_issues(m: ReportMapper, issues: list[ExtractionIssue]) -> None:
+    """Each component that failed on the report, so that a reader of the graph knows what is missing."""
+    for issue in issues:
+        node = iris.item_iri("extraction-issue", m.key, issue.component, issue.error)
+        m.add_all(
+            node,
+            [
+                (RDF.type, FKG.ExtractionIssue),
+                (FKG.component, Literal(issue.component)),
+                (DCTERMS.description, Literal(issue.error)),
+                (RDFS.comment, Literal(issue.where) if issue.where else None),
+                (FKG.statedIn, m.report),
+            ],
+        )
+        m.add(m.report, FKG.extractionIssue, node)
+
