@@ -44,6 +44,10 @@ class FileTooLargeError(ReportError):
     problem = "file is larger than the configured limit"
 
 
+class MissingToolError(ReportError):
+    problem = "needs a program that is not installed"
+
+
 class EncodingError(ReportError):
     problem = "text encoding could not be determined"
 
