@@ -66,7 +66,8 @@ def find_definitions(doc: Document) -> list[Definition]:
                 continue
             scheme, code = resolved
             start, end = block.start + match.start("text"), block.start + match.end("text")
-            definition = Definition(match.group("term").strip(), scheme, code, doc.text[start:end].strip(),
-                                    Evidence.of(doc, start, end))
+            definition = Definition(
+                match.group("term").strip(), scheme, code, doc.text[start:end].strip(), Evidence.of(doc, start, end)
+            )
             found.setdefault((scheme.value, code), definition)  # the first entry of a code wins
     return list(found.values())

@@ -60,18 +60,64 @@ _IS_HAN = re.compile(rf"[{_HAN}]")
 _MAX_RUN = 30  # longer runs hold a lead-in well before any plausible issuer
 # parse_document_number sees the input without spaces, wrapped in optional brackets.
 _ALONE = re.compile(rf"[{_OPEN}]?(?P<run>[{_HAN}]+){_ANCHOR.replace(_S, '')}[{_CLOSE}]?")
-_ALONE_NO_HAO = re.compile(
-    rf"[{_OPEN}]?(?P<run>[{_HAN}]+)[{_OPEN}](?P<y1>{_YEAR})[{_CLOSE}]第?(?P<n1>{_SERIAL})"
-)
+_ALONE_NO_HAO = re.compile(rf"[{_OPEN}]?(?P<run>[{_HAN}]+)[{_OPEN}](?P<y1>{_YEAR})[{_CLOSE}]第?(?P<n1>{_SERIAL})")
 
 # Words after which the issuer starts (see the module docstring). Longest first, so 按照 wins over 按.
 _LEAD_INS = sorted(
     {
-        "根据", "按照", "依据", "依照", "遵照", "参照", "对照", "结合", "印发", "转发", "下发", "出台",
-        "制定", "制发", "贯彻", "落实", "执行", "严格", "文件", "精神", "要求", "规定", "通知", "意见",
-        "办法", "方案", "细则", "决定", "批复", "关于", "以及", "详见", "参见",
-        "的", "了", "和", "及", "与", "等", "按", "据", "见", "由", "在", "是", "为", "将", "对", "即",
-        "以", "或", "并", "号",
+        "根据",
+        "按照",
+        "依据",
+        "依照",
+        "遵照",
+        "参照",
+        "对照",
+        "结合",
+        "印发",
+        "转发",
+        "下发",
+        "出台",
+        "制定",
+        "制发",
+        "贯彻",
+        "落实",
+        "执行",
+        "严格",
+        "文件",
+        "精神",
+        "要求",
+        "规定",
+        "通知",
+        "意见",
+        "办法",
+        "方案",
+        "细则",
+        "决定",
+        "批复",
+        "关于",
+        "以及",
+        "详见",
+        "参见",
+        "的",
+        "了",
+        "和",
+        "及",
+        "与",
+        "等",
+        "按",
+        "据",
+        "见",
+        "由",
+        "在",
+        "是",
+        "为",
+        "将",
+        "对",
+        "即",
+        "以",
+        "或",
+        "并",
+        "号",
     },
     key=len,
     reverse=True,
@@ -82,8 +128,28 @@ _MAX_ISSUER_NAMED = 12  # 公告/令 2019年第39号: the issuer is a full organ
 _NAMED_KINDS = ("公告", "通告", "公报", "令")
 
 _GENRES = (
-    "法", "条例", "规定", "办法", "细则", "意见", "通知", "决定", "方案", "制度", "规则", "规程", "准则",
-    "纲要", "规划", "要点", "批复", "公告", "决议", "指引", "指南", "守则",
+    "法",
+    "条例",
+    "规定",
+    "办法",
+    "细则",
+    "意见",
+    "通知",
+    "决定",
+    "方案",
+    "制度",
+    "规则",
+    "规程",
+    "准则",
+    "纲要",
+    "规划",
+    "要点",
+    "批复",
+    "公告",
+    "决议",
+    "指引",
+    "指南",
+    "守则",
 )
 _QUALIFIER = re.compile(r"[（(][^（()）]{1,12}[）)]\s*$")  # （试行） （修订） （2023年版）
 _TITLE = re.compile(r"《([^《》\n]{1,200})》")
@@ -177,9 +243,7 @@ def is_policy_title(title: str) -> bool:
     return core.endswith(_GENRES)
 
 
-def _citation(
-    doc: Document, number: DocumentNumber | None, span: tuple[int, int], title: str | None
-) -> Citation:
+def _citation(doc: Document, number: DocumentNumber | None, span: tuple[int, int], title: str | None) -> Citation:
     start, end = span
     s, e = sentence_bounds(doc.text, start, end)
     number_text = doc.text[start:end] if number is not None else None

@@ -366,6 +366,12 @@ def prose_identities(amounts: Sequence[Amount]) -> list[ConsistencyIssue]:
         f"（相差 {format(total.yuan - expected, 'f')} 元）"
     )
     return [
-        ConsistencyIssue("prose-total", description, expected, total.yuan, tolerance,
-                         (total.evidence, income.evidence, carry_in.evidence))
+        ConsistencyIssue(
+            "prose-total",
+            description,
+            expected,
+            total.yuan,
+            tolerance,
+            (total.evidence, income.evidence, carry_in.evidence),
+        )
     ]
