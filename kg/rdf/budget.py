@@ -158,7 +158,9 @@ class BudgetMapper:
                 m.add(node, prop, dept)
                 m.add(node, FKG.supervisingDepartment, dept)
         unit = programme.implementing_unit
-        m.add(node, FKG.implementingUnit, m.organisation(unit, FKG.Department) if unit else self.publisher)
+        implementer = m.organisation(unit, FKG.Department) if unit else self.publisher
+        if implementer is not None:  # a form that names no unit, in a report with no known publisher
+            m.add(node, FKG.implementingUnit, implementer)
         m.derived(node, programme.evidence)
         return node
 
