@@ -16,6 +16,7 @@ hold the same number of values. Inside a run:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -82,17 +83,16 @@ def _join_operators(text: str, cells: list[TCell]) -> list[TCell]:
 def find_aligned_tables(text: str, lines: list[str], starts: list[int]) -> list[AlignedTable]:
     out: list[AlignedTable] = []
     run: list[_Line] = []
-    for k, line in enumerate([*lines, ""]):
-        parsed = _parse(text, line, starts[k] if k < len(lines) else 0, k) if k < len(lines) else None
-        if parsed is not None and (parsed.values or run or _header_like(parsed)):
+    for k in range(len(lines) + 1):
+        parsed = _parse(text, lines[k], starts[k], k) if k < len(lines) else None
+        # A run opens at a line of several cells; a line of one cell only goes on with a run.
+        if parsed is not None and (run or len(parsed.cells) >= 2):
             run.append(parsed)
             continue
-        table = _read_run(run)
+        table = _read_run(run, text)
         if table is not None:
             out.append(table)
         run = []
-        if parsed is not None and _header_like(parsed):
-            run.append(parsed)
     return out
 
 
@@ -110,7 +110,7 @@ def _header_like(line: _Line) -> bool:
     return line.labels >= 2 and not line.values
 
 
-def _read_run(run: list[_Line]) -> AlignedTable | None:
+def _read_run(run: list[_Line], text: str) -> AlignedTable | None:
     while run and not run[-1].values:
         run = run[:-1]  # lines of labels after the last row: prose or the next table's title
     if len(run) < _MIN_ROWS:
@@ -122,7 +122,7 @@ def _read_run(run: list[_Line]) -> AlignedTable | None:
     valued = sum(counts.values())
     if valued < _MIN_ROWS or often < 0.5 * valued:
         return None
-    rows = _assemble(run, expected)
+    rows = _assemble(run, expected, text)
     if is_contents(rows):
         return None
     if sum(1 for r in rows if any(c.cls in ("V", "C") for c in r) and any(c.cls == "T" for c in r)) < _MIN_ROWS:
@@ -130,7 +130,7 @@ def _read_run(run: list[_Line]) -> AlignedTable | None:
     return AlignedTable(run[0].index, run[-1].index, rows)
 
 
-def _assemble(run: list[_Line], expected: int) -> list[list[TCell]]:
+def _assemble(run: list[_Line], expected: int, text: str) -> list[list[TCell]]:
     rows: list[list[TCell]] = []
     row: list[TCell] = []
     row_indent = 0
@@ -138,7 +138,7 @@ def _assemble(run: list[_Line], expected: int) -> list[list[TCell]]:
     for ln in run:
         labels_only = not ln.values
         if columns and labels_only and not rows and row:
-            joined = _join_columns(row, columns, ln)
+            joined = _join_columns(row, columns, ln, text)
             if joined is not None:
                 row = joined
                 continue
@@ -152,7 +152,7 @@ def _assemble(run: list[_Line], expected: int) -> list[list[TCell]]:
         if row:
             rows.append(row)
         row, row_indent = list(ln.cells), ln.indent
-        columns = [(c.start - ln.start, c.end - ln.start) for c in ln.cells] if labels_only and not rows else []
+        columns = [_columns(text, ln.start, c) for c in ln.cells] if labels_only and not rows else []
     if row:
         rows.append(row)
     return rows
@@ -162,13 +162,23 @@ def _count_values(row: list[TCell]) -> int:
     return sum(1 for c in row if c.cls in ("V", "C"))
 
 
-def _join_columns(upper: list[TCell], columns: list[tuple[int, int]], lower: _Line) -> list[TCell] | None:
+def _columns(text: str, line_start: int, cell: TCell) -> tuple[int, int]:
+    """Where a cell stands on its line, in display columns (a Chinese character is two wide)."""
+    left = _width(text[line_start : cell.start])
+    return left, left + _width(text[cell.start : cell.end])
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _join_columns(upper: list[TCell], columns: list[tuple[int, int]], lower: _Line, text: str) -> list[TCell] | None:
     """A header wrapped over lines: each lower cell standing under one upper cell joins it."""
     if len(upper) < 2:
         return None
     out = list(upper)
     for cell in lower.cells:
-        col = (cell.start - lower.start, cell.end - lower.start)
+        col = _columns(text, lower.start, cell)
         hits = [i for i, c in enumerate(columns) if c[0] < col[1] and col[0] < c[1]]
         if len(hits) != 1:
             return None

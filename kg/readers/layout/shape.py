@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.readers.layout.cells import Kind, clean, is_texty, kind_of
 
@@ -26,7 +26,12 @@ _MAX_PERIOD = 64
 _MIN_SCORE = 0.8
 _MIN_BODY_ROWS = 3
 _YEAR = re.compile(r"^(?:19|20)\d\d年?度?$")  # year columns head many tables
-_TITLE_LEN = 16  # a header cell this long, or ending in 表, is a caption above the header
+_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+[部章节]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、])"
+)
+# A header cell this long, ending in 表, or stating the unit or an annex, is a caption above the header.
+_TITLE_LEN = 16
+_CAPTION = re.compile(r"^(?:(?:金额|计量)?单位\s*[:：]|附件|附表)")
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,11 @@ class TCell:
     end: int
     text: str
     kind: Kind
+    # The kind as rows are cut by: T for any text, V, C or E (kept as a field: it is read often).
+    cls: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def cls(self) -> str:
-        return "T" if is_texty(self.kind) else self.kind.value
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cls", "T" if is_texty(self.kind) else self.kind.value)
 
 
 def make_cell(source: str, start: int, end: int) -> TCell:
@@ -110,7 +116,9 @@ def _phase(cells: list[TCell], p: int) -> int:
         total = sum(cols[j].values())
         share = cols[j]["T"] / total if total else 0.0
         distinct = len(set(texts[j])) / len(texts[j]) if texts[j] else 0.0
-        return share + distinct
+        # Names have no digits; a text column with digits (补助3户) describes, it does not name.
+        plain = sum(1 for c in cells[j::p] if c.kind is Kind.LABEL) / total if total else 0.0
+        return share + distinct + plain / 2
 
     labelled = [j for j in range(p) if cols[j]["T"] >= max(cols[j]["V"], cols[j]["C"], 1)]
     if not labelled:
@@ -136,8 +144,13 @@ def _leads(cells: list[TCell], j: int, p: int, col: Counter[str]) -> bool:
         return True
     if col["T"] >= most:
         return sum(1 for c in members if c.kind is Kind.LABEL) >= most
-    # Whole numbers before the label: a 序号 or a code (amounts stand after what they count).
-    return sum(1 for c in members if c.text.isdigit()) >= most
+    # Whole numbers before the label: a 序号 counting up, or classification codes of one chain.
+    digits = [c.text for c in members if c.text.isdigit()]
+    if len(digits) < most:
+        return False
+    counting = all(int(b) == int(a) + 1 for a, b in itertools.pairwise(digits))
+    chained = all(len(d) >= 3 and d[:3] == digits[0][:3] for d in digits)
+    return counting or chained
 
 
 def _fits(row: list[TCell], shape: list[str]) -> bool:
@@ -199,7 +212,7 @@ def _header(prefix: list[TCell], p: int) -> tuple[list[TCell], list[list[TCell]]
 
 def _caption(cell: TCell) -> bool:
     t = cell.text
-    return len(t) > _TITLE_LEN or t.endswith(("表", "清单")) or t.startswith(("单位", "金额单位", "附件", "附表"))
+    return len(t) > _TITLE_LEN or t.endswith(("表", "清单")) or bool(_CAPTION.match(t))
 
 
 def _label_rows(cells: list[TCell]) -> list[list[TCell]]:
@@ -276,9 +289,12 @@ def _leading_texts(row: list[TCell]) -> int:
 
 
 def is_contents(rows: list[list[TCell]]) -> bool:
-    """A table of contents: every value is a small whole number, and they never go down (pages)."""
+    """A table of contents: headings (一、… 第二部分 …) each with a page number, never going down."""
     values = [c.text for r in rows for c in r if c.cls in ("V", "C")]
     if not values or not all(v.isdigit() and len(v) <= 3 for v in values):
+        return False
+    labels = [r[0].text for r in rows if r and r[0].cls == "T"]
+    if sum(1 for t in labels if _HEADING.match(t)) < len(rows) / 2:
         return False
     numbers = [int(v) for v in values]
     return all(b >= a for a, b in itertools.pairwise(numbers))
