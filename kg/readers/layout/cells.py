@@ -40,6 +40,7 @@ _CODE = re.compile(r"^\d{5,}$")
 _PLACEHOLDER = re.compile(r"^[/\-—–×xX*\\]+$")
 _SENTENCE = re.compile(r"[。；;！？!?]|[,，].*[,，]")
 _DIGIT = re.compile(r"\d")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _LABEL_MAX = 30  # longer text reads as a sentence even without its punctuation
 
 
@@ -51,7 +52,8 @@ def kind_of(text: str) -> Kind:
         return Kind.CODE
     if _VALUE.match(t) or _BARE_OPERATOR.match(t) or _BARE_UNIT.match(t):
         return Kind.VALUE
-    if len(t) > _LABEL_MAX or _SENTENCE.search(t):
+    # Latin words take more characters to say as much: an English label is longer.
+    if len(t) > (_LABEL_MAX if _HAN.search(t) else 3 * _LABEL_MAX) or _SENTENCE.search(t):
         return Kind.PROSE
     return Kind.MIXED if _DIGIT.search(t) else Kind.LABEL
 

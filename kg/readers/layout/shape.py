@@ -222,6 +222,7 @@ def _label_rows(cells: list[TCell]) -> list[list[TCell]]:
     for i, c in enumerate(cells):
         prev = cells[i - 1] if i else None
         opens = prev is not None and c.cls == "T" and prev.cls in ("V", "C", "E")
+        opens = opens and not (len(row) == 1 and row[0].cls == "C")  # the name after its code
         # A code opens a row when a label follows it (2080501 | 事业单位离退休 | …).
         opens = opens or (
             prev is not None and c.cls == "C" and prev.cls in ("V", "C", "E")
@@ -253,21 +254,26 @@ def _split_captions(rows: list[list[TCell]]) -> list[list[TCell]]:
 
 
 def _split_first_header(rows: list[list[TCell]]) -> list[list[TCell]]:
-    """A header glued to the first row (all labels, then the first row's labels and values) is cut
-    where the other rows' leading labels say the first row starts."""
-    if len(rows) < 3:
+    """A header glued to the row under it (all labels, then that row's labels and values) is cut
+    where the next rows' leading labels say the row starts."""
+    if len(rows) < 2:
         if len(rows) == 1 and rows[0]:
             return _split_lone(rows[0])
         return rows
-    lead = Counter(_leading_texts(r) for r in rows[1:] if any(c.cls in ("V", "C") for c in r))
-    if not lead:
-        return rows
-    k = lead.most_common(1)[0][0]
-    first = rows[0]
-    run = _leading_texts(first)
-    if run - k >= 2 and any(c.cls in ("V", "C") for c in first):
-        return [first[: run - k], first[run - k :], *rows[1:]]
-    return rows
+    valued = [i for i, r in enumerate(rows) if any(c.cls in ("V", "C") for c in r)]
+    out: list[list[TCell]] = []
+    for i, row in enumerate(rows):
+        other = next((j for j in valued if j > i), None)
+        if other is None:
+            other = next((j for j in reversed(valued) if j < i), None)
+        run = _leading_texts(row)
+        if other is not None and i in valued:
+            k = _leading_texts(rows[other])
+            if k and run - k >= 3:  # a header of a few cells, not a row's tiers
+                out.extend([row[: run - k], row[run - k :]])
+                continue
+        out.append(row)
+    return out
 
 
 def _split_lone(row: list[TCell]) -> list[list[TCell]]:
