@@ -165,6 +165,8 @@ def _periodic(cells: list[TCell], p: int) -> Split | None:
     shape = [cols[(phase + k) % p].most_common(1)[0][0] for k in range(p)]
     if shape[0] != "T" and "T" not in shape[:2]:
         return None  # rows open with what they are about; a run of values alone is one wide row
+    if not any(w in ("V", "C") for w in shape):
+        return None  # labels repeating are a header, not a body
     starts = list(range(phase, len(cells) - p + 1, p))
     fits = [_fits(cells[s : s + p], shape) for s in starts]
     # The longest run of fitting rows is the body.
@@ -219,15 +221,17 @@ def _label_rows(cells: list[TCell]) -> list[list[TCell]]:
     rows: list[list[TCell]] = []
     row: list[TCell] = []
     serial = 0  # the last 序号 seen: a whole number counting up before a label opens its row
+    code: str | None = None  # the last code that opened a row
     for i, c in enumerate(cells):
         prev = cells[i - 1] if i else None
         opens = prev is not None and c.cls == "T" and prev.cls in ("V", "C", "E")
         opens = opens and not (len(row) == 1 and row[0].cls == "C")  # the name after its code
-        # A code opens a row when a label follows it (2080501 | 事业单位离退休 | …).
-        opens = opens or (
-            prev is not None and c.cls == "C" and prev.cls in ("V", "C", "E")
-            and i + 1 < len(cells) and cells[i + 1].cls == "T"
-        )  # fmt: skip
+        # A code opens a row when its name follows (2080501 | 事业单位离退休 | …) after an empty cell
+        # or in the chain of the code before it; otherwise a long number is an amount.
+        if c.cls == "C" and prev is not None and i + 1 < len(cells) and cells[i + 1].cls == "T":
+            chained = code is not None and c.text[:3] == code[:3]
+            if prev.cls == "E" or chained:
+                opens, code = True, c.text
         # A sentence alone in a row (a merged note) is closed by the label after it.
         opens = opens or (c.cls == "T" and len(row) == 1 and row[0].kind is Kind.PROSE)
         if opens and row:
