@@ -106,10 +106,6 @@ def _parse(text: str, line: str, start: int, k: int) -> _Line | None:
     return _Line(k, start, indent, cells) if cells else None
 
 
-def _header_like(line: _Line) -> bool:
-    return line.labels >= 2 and not line.values
-
-
 def _read_run(run: list[_Line], text: str) -> AlignedTable | None:
     while run and not run[-1].values:
         run = run[:-1]  # lines of labels after the last row: prose or the next table's title

@@ -117,13 +117,14 @@ def _row_mode(text: str, lines: list[str], starts: list[int], first: int, last: 
         line = lines[k]
         if "|" in line and all(_SEPARATOR_CELL.match(p) for p in line.strip().strip("|").split("|")):
             continue  # markdown |---|---|
+        # A bare `|` or a line of wrapped text stands for one cell of the row being joined.
         count = _filled(line) if "|" in line and not _BARE.match(line) else 1
         if group_start is not None and count >= 2 and pending + count > width:
             rows.append(_row(text, starts[group_start], starts[k] - 1))
             group_start, pending = None, 0
         if group_start is None:
             group_start = k
-        pending += count if not _BARE.match(line) else 1
+        pending += count
         if count >= 2 or pending >= width:
             rows.append(_row(text, starts[group_start], starts[k] + len(line)))
             group_start, pending = None, 0
