@@ -135,7 +135,7 @@ def _cell(term: Any) -> str:
     if type(term).__name__ == "NamedNode":
         for prefix, ns in PREFIXES.items():
             if value.startswith(ns) and prefix in ("fkg", "fkgc", "skos", "org", "prov", "oa"):
-                return f"{prefix}:{value[len(ns):]}"
+                return f"{prefix}:{value[len(ns) :]}"
     return value
 
 
@@ -272,10 +272,14 @@ def extract(
         return
     meta = records.metadata
     console.print(f"[bold]{meta.title}[/bold]")
-    console.print(f"publisher: {meta.publisher.name if meta.publisher else '?'}; fiscal year: {meta.fiscal_year}; "
-                  f"kind: {meta.kind.value}; published: {meta.publication_date or '?'}")
-    console.print(f"{len(records.organisations)} organisations, {len(records.citations)} citations, "
-                  f"{len(records.amounts)} amounts (use --json for all records)")
+    console.print(
+        f"publisher: {meta.publisher.name if meta.publisher else '?'}; fiscal year: {meta.fiscal_year}; "
+        f"kind: {meta.kind.value}; published: {meta.publication_date or '?'}"
+    )
+    console.print(
+        f"{len(records.organisations)} organisations, {len(records.citations)} citations, "
+        f"{len(records.amounts)} amounts (use --json for all records)"
+    )
 
 
 @app.command()
@@ -313,9 +317,7 @@ def trace(
     programme: Annotated[str, typer.Option("--programme", "-p", help="Programme name (loosely matched).")],
     region: Annotated[str | None, typer.Option(help="Only flows to departments in this region.")] = None,
     year: Annotated[str | None, typer.Option(help="Fiscal year.")] = None,
-    phase: Annotated[
-        str | None, typer.Option(help="initial, adjusted, executed, carried-over or allocated.")
-    ] = None,
+    phase: Annotated[str | None, typer.Option(help="initial, adjusted, executed, carried-over or allocated.")] = None,
     up: Annotated[bool, typer.Option("--up", help="From the spending side upwards.")] = False,
     down: Annotated[bool, typer.Option("--down", help="From the top level downwards (default).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Nodes and links (for a Sankey diagram).")] = False,
@@ -383,8 +385,15 @@ def serve(
 
     _open_store(store, read_only=True)  # fail here, clearly, when there is no store
     console.print(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
-    run_server(store, host=host, port=port, update_token=update_token, query_timeout=timeout,
-               max_results=max_results, workers=workers)
+    run_server(
+        store,
+        host=host,
+        port=port,
+        update_token=update_token,
+        query_timeout=timeout,
+        max_results=max_results,
+        workers=workers,
+    )
 
 
 def _version_callback(value: bool) -> None:

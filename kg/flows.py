@@ -250,11 +250,7 @@ def _add_allocations(
 
 def render_text(trace_: Trace, *, up: bool = False) -> str:
     g = trace_.graph if not up else trace_.graph.reverse(copy=True)
-    roots = (
-        trace_.roots()
-        if not up
-        else sorted(n for n in g if g.in_degree(n) == 0)
-    )
+    roots = trace_.roots() if not up else sorted(n for n in g if g.in_degree(n) == 0)
     lines: list[str] = []
 
     def amounts(a: str, b: str) -> str:
@@ -316,14 +312,19 @@ def to_sankey(trace_: Trace) -> dict:
     Each link lists its `facts`: the fund flows or budget lines it sums, whose evidence is the text."""
     index = {node: i for i, node in enumerate(trace_.graph.nodes)}
     nodes = [
-        {"id": node, "index": i, "label": data.get("label", node), "kind": data.get("kind"),
-         "level": data.get("level")}
+        {"id": node, "index": i, "label": data.get("label", node), "kind": data.get("kind"), "level": data.get("level")}
         for node, i in index.items()
         for data in [trace_.graph.nodes[node]]
     ]
     links = [
-        {"source": index[a], "target": index[b], "phase": p, "amount_yuan": format(v, "f"),
-         "sources": sorted(data["sources"] - {""}), "facts": sorted(set(data["facts"][p]))}
+        {
+            "source": index[a],
+            "target": index[b],
+            "phase": p,
+            "amount_yuan": format(v, "f"),
+            "sources": sorted(data["sources"] - {""}),
+            "facts": sorted(set(data["facts"][p])),
+        }
         for a, b, data in trace_.graph.edges(data=True)
         for p, v in data["amounts"].items()
     ]

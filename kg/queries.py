@@ -143,8 +143,15 @@ def load_query(path: Path) -> NamedQuery:
             raise QueryError(f"{path}: parameter {p.name!r} is not used as ?{p.name} in the query")
     if parameters and _where_brace(text) is None:
         raise QueryError(f"{path}: a query with parameters needs an explicit 'WHERE {{'")
-    return NamedQuery(name, path, header["summary"].strip(), header["description"].strip(), text, parameters,
-                      str(header.get("example", "")))
+    return NamedQuery(
+        name,
+        path,
+        header["summary"].strip(),
+        header["description"].strip(),
+        text,
+        parameters,
+        str(header.get("example", "")),
+    )
 
 
 def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
