@@ -52,5 +52,5 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     raw = antiword_text(path, data)
     traditional = is_traditional(raw)
     builder = DocumentBuilder()
-    add_lines(builder, normalise(raw, traditional=traditional))
+    add_lines(builder, normalise(raw, traditional=traditional), layouts=True)
     return builder.build(path, MEDIA_TYPE, sha256, encoding="utf-8", converted_from_traditional=traditional)
