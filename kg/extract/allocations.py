@@ -47,9 +47,10 @@ sum of its rows; "allocation-row" when a row's total differs from the sum of its
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kg.document import Document
@@ -57,13 +58,13 @@ from kg.extract import orgs, regions
 from kg.extract.amounts import parse_amount
 from kg.extract.component import component
 from kg.extract.table.grid import Grid, GridCell, document_grids
-from kg.extract.table.headers import stack_columns
+from kg.extract.table.headers import funding_phase, stack_columns
 from kg.extract.table.layouts import rules
 from kg.extract.table.rows import row_kind, without_part_mark
-from kg.extract.table.textgrids import is_number, line_grids, pipe_grids, text_blocks
+from kg.extract.table.textgrids import is_number, line_grids, text_blocks
 from kg.extract.table.units import caption_unit, header_unit, last_caption_unit, without_unit
 from kg.lexicon.docnumbers import parse_document_number
-from kg.lexicon.levels import levels_of
+from kg.lexicon.levels import label_levels, levels_of
 from kg.lexicon.text import squash
 from kg.records import (
     Allocation,
@@ -74,6 +75,7 @@ from kg.records import (
     ConsistencyIssue,
     DocumentNumber,
     Evidence,
+    FundingSource,
     GovLevel,
     Notice,
     Organisation,
@@ -97,9 +99,8 @@ _FUNCTION = re.compile(
 _FINANCE = re.compile(r"财政")
 
 _COLUMNS = rules("allocation_columns")
+_TOWNSHIP = re.compile(r"(?:乡|镇|街道|街道办事处|苏木|村|社区)$")
 _OWN_REGION = re.compile(r"^(?:省|市|县|区|州|盟)?本级$|^(?:省|市|县|区)直(?:单位|部门)?$")
-_PIPE_SEPARATOR = re.compile(r"^:?-{3,}:?$")
-_LABEL_STOP = re.compile(r"[。：:，,；;]")
 
 
 def _payer(issuers: tuple[Organisation, ...]) -> Organisation | None:
@@ -130,9 +131,15 @@ def _title_line(doc: Document) -> tuple[tuple[int, int], re.Match[str]] | None:
     for n, (a, b) in enumerate(_lines(doc.text, 0, len(doc.text))):
         if n >= _HEAD_LINES:
             return None
-        if b - a <= _TITLE_MAX and (m := _TITLE.search(doc.text, a, b)):
+        if b - a <= _TITLE_MAX and (m := _TITLE.search(doc.text, a, b)) and not _cited(doc.text, a, m.start()):
             return (a, b), m
     return None
+
+
+def _cited(text: str, line_start: int, at: int) -> bool:
+    """True when a title match stands inside 《…》: a notice the body cites, not this one."""
+    before = text[line_start:at]
+    return before.rfind("《") > before.rfind("》")
 
 
 def _only_organisations(doc: Document, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -154,17 +161,33 @@ def _issuers(
             found = [(s, e) for s, e in mentions if a <= s and e <= b]
             if found and _only_organisations(doc, a, b, found):
                 spans = found
-    if not spans and (label := _ISSUER_LABEL.search(doc.text, 0, min(len(doc.text), 2000))):
-        end = doc.text.find("\n", label.end())
-        end = len(doc.text) if end < 0 else end
-        spans = [(s, e) for s, e in mentions if label.end() <= s and e <= end]
+    if not spans:
+        spans = _issuer_label_spans(doc, mentions)
     if not spans:
         return (metadata.publisher,) if metadata.publisher else ()
+    return _organisations(doc, spans)
+
+
+def _issuer_label_spans(doc: Document, mentions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The organisations after a 发文机关： label near the top."""
+    label = _ISSUER_LABEL.search(doc.text, 0, min(len(doc.text), 2000))
+    if label is None:
+        return []
+    end = doc.text.find("\n", label.end())
+    end = len(doc.text) if end < 0 else end
+    return [(s, e) for s, e in mentions if label.end() <= s and e <= end]
+
+
+def _organisations(doc: Document, spans: list[tuple[int, int]]) -> tuple[Organisation, ...]:
     found_orgs: dict[str, Organisation] = {}
     for s, e in spans:
         org = orgs.organisation(doc, s, e, role="publisher")
         found_orgs.setdefault(org.name, org)
     return tuple(found_orgs.values())
+
+
+def _labelled_issuers(doc: Document) -> tuple[Organisation, ...]:
+    return _organisations(doc, _issuer_label_spans(doc, orgs.mention_spans(doc.text)))
 
 
 def _own_number(doc: Document, body_start: int) -> tuple[DocumentNumber, Evidence] | None:
@@ -243,8 +266,15 @@ def without_own_number(citations: list[Citation], allocations: list[Allocation])
 
 
 def _header_kind(text: str) -> str:
-    """recipient | seq | level | total | other, from a header cell's text (form_layouts.yaml)."""
-    return _COLUMNS.field_of(without_unit(squash(text))) or "other"
+    """recipient | seq | level | total | other | item, from a header cell (form_layouts.yaml).
+
+    `other` is a column known not to hold the row's money (备注, 户数, 结余); `item` one no rule
+    names (a programme's name over its amounts), read only where the items add up to the total.
+    """
+    return _COLUMNS.field_of(without_unit(squash(text))) or "item"
+
+
+_UNIT_ONLY = re.compile(r"^(?:金额)?单位[:：](?:亿元|万元|元)$")
 
 
 @dataclass(frozen=True)
@@ -252,9 +282,13 @@ class _Columns:
     recipient: int
     levels: dict[int, tuple[GovLevel, ...]]  # level columns
     totals: list[int]  # row-total columns
+    items: list[int]  # unnamed columns: items of the row total
+    kinds: dict[int, str]
     headers: dict[int, str]
     units: dict[int, str]
     body: int  # the first data row
+    first: int  # the header row
+    width: int  # cells in the header row
 
     @property
     def money(self) -> list[int]:
@@ -269,18 +303,39 @@ def _caption_unit(doc: Document, grid: Grid) -> str:
     return last_caption_unit(doc.text, max(0, grid.start - 200), grid.start) or "元"
 
 
-def _merge_header(rows: list[list[GridCell]], first: int) -> tuple[dict[int, str], int]:
-    """Header texts per column from the header row and the header rows under it (其中 / 中央资金)."""
+def _header_cells(row: list[GridCell]) -> list[GridCell]:
+    """A header row without a cell that only states the unit (单位：万元 | 单位 | 金额): an export
+    put the caption into the first cell, and the data rows have no cell under it."""
+    return [c for c in row if not _UNIT_ONLY.match(squash(c.text))]
+
+
+def _merge_header(rows: list[list[GridCell]], first: int) -> tuple[dict[int, str], int, int]:
+    """Header texts per column from the header row and the header rows under it (其中 / 中央资金),
+    the first data row and the header row's width."""
     end = first
     while end < len(rows) and end - first < 3 and not any(is_number(c.text) for c in rows[end]):
-        if end > first and all(_header_kind(c.text) == "other" for c in rows[end]):
+        if end > first and all(_header_kind(c.text) in ("other", "item") for c in rows[end]):
             break
         end += 1
-    texts = [[squash(c.text) for c in row] for row in rows[first:end]]
+    texts = [[squash(c.text) for c in _header_cells(row)] for row in rows[first:end]]
     columns = stack_columns(texts, max((len(t) for t in texts), default=0), fill_right=False)
     # 其中 over 中央资金 says the column is a part: the name is 中央资金.
     merged = {i: "".join(p) for i, p in enumerate(columns) if p}
-    return {i: without_part_mark(text) or text for i, text in merged.items()}, end
+    headers = {i: without_part_mark(text) or text for i, text in merged.items()}
+    return headers, end, len(texts[0]) if texts else 0
+
+
+def _blank_recipient(grid: Grid, headers: dict[int, str], body: int, money: list[int]) -> int | None:
+    """A recipient column whose header cell is blank: the column left of the money whose data
+    cells are labels (南诏镇 | 0.3 under ` | 补助资金`)."""
+    data = [r for r in grid.rows[body:] if any(c.text.strip() for c in r)]
+    for i in range(min(money)):
+        if headers.get(i):
+            continue
+        labels = [r[i].text for r in data if i < len(r) and r[i].text.strip() and not is_number(r[i].text)]
+        if data and len(labels) * 2 > len(data):
+            return i
+    return None
 
 
 def _columns(doc: Document, grid: Grid, context: Region | None) -> _Columns | None:
@@ -288,19 +343,28 @@ def _columns(doc: Document, grid: Grid, context: Region | None) -> _Columns | No
     for first in range(min(len(grid.rows), 5)):
         if any(is_number(c.text) for c in grid.rows[first]):
             continue
-        headers, body = _merge_header(grid.rows, first)
+        headers, body, width = _merge_header(grid.rows, first)
         kinds = {i: _header_kind(text) for i, text in headers.items()}
+        money = [i for i, kind in kinds.items() if kind in ("level", "total")]
+        if not money:
+            continue
         recipient = next((i for i in sorted(kinds) if kinds[i] == "recipient"), None)
-        if recipient is None or not any(k in ("level", "total") for k in kinds.values()):
+        if recipient is None:
+            recipient = _blank_recipient(grid, headers, body, money)
+        if recipient is None:
             continue
         levels: dict[int, tuple[GovLevel, ...]] = {}
         for i, kind in kinds.items():
-            found = _COLUMNS.match(without_unit(headers[i])) if kind == "level" else None
-            if found:
-                levels[i] = levels_of(found[1].group("lv"), context)
-        totals = sorted(i for i, kind in kinds.items() if kind == "total")
-        units = {i: header_unit(headers[i]) or unit for i in [*levels, *totals]}
-        return _Columns(recipient, levels, totals, headers, units, body)
+            # Money stands right of the recipient: 州(市) left of 县(市、区) is an outer label.
+            found = _COLUMNS.match(without_unit(headers[i])) if kind == "level" and i > recipient else None
+            if found and (named := label_levels(found[1].group("lv"), context)):
+                levels[i] = named
+        totals = sorted(i for i, kind in kinds.items() if kind == "total" and i > recipient)
+        items = sorted(i for i, kind in kinds.items() if kind == "item" and i > recipient) if totals else []
+        if not levels and not totals:
+            continue
+        units = {i: header_unit(headers[i]) or unit for i in [*levels, *totals, *items]}
+        return _Columns(recipient, levels, totals, items, kinds, headers, units, body, first, width)
     return None
 
 
@@ -310,34 +374,129 @@ class _Row:
     cell: GridCell
     kind: str  # total | part | row
     amounts: dict[int, Amount]
+    items: dict[int, Amount] = field(default_factory=dict)  # item columns that add up to the total
+    uncertain: frozenset[int] = frozenset()  # level columns a shifted row leaves open
 
 
-def _rows(doc: Document, grid: Grid, cols: _Columns) -> list[_Row]:
-    rows: list[_Row] = []
-    for cells in grid.rows[cols.body :]:
-        if cols.recipient >= len(cells):
-            continue
+def _amount(doc: Document, cell: GridCell, cols: _Columns, column: int) -> Amount | None:
+    parsed = parse_amount(cell.text, cols.units[column])
+    if parsed is None:
+        return None
+    evidence = Evidence.of(doc, cell.start, cell.end, cell=cell.ref)
+    return Amount(parsed[0], cell.text, parsed[1], evidence, cols.headers[column])
+
+
+def _label_cell(cells: list[GridCell], cols: _Columns) -> tuple[int, GridCell, bool] | None:
+    """The recipient cell: under the recipient header, else (a row that dropped its empty cells,
+    or an outer label spanning rows) the last label before the row's first number. True when shifted."""
+    if cols.recipient < len(cells):
         cell = cells[cols.recipient]
-        label = squash(cell.text)
-        kind = row_kind(label)
-        if not label or kind == "subtotal":
-            continue
-        label = without_part_mark(label)
-        amounts: dict[int, Amount] = {}
-        for i in cols.money:
-            if i >= len(cells) or (parsed := parse_amount(cells[i].text, cols.units[i])) is None:
-                continue
-            c = cells[i]
-            evidence = Evidence.of(doc, c.start, c.end, cell=c.ref)
-            amounts[i] = Amount(parsed[0], c.text, parsed[1], evidence, cols.headers[i])
-        if amounts:
-            rows.append(_Row(label, cell, kind, amounts))
-    return rows
+        if cell.text.strip() and not is_number(cell.text):
+            return cols.recipient, cell, False
+    found = None
+    for i, cell in enumerate(cells):
+        if is_number(cell.text):
+            break
+        if cell.text.strip():
+            found = (i, cell, True)
+    return found
 
 
 def _tolerance(unit: str) -> Decimal:
     parsed = parse_amount("0.01", unit)
     return parsed[0] if parsed else Decimal("0.01")
+
+
+_MAX_SLOTS = 10  # alignment tries every placement: bounded so that a wide table stays cheap
+
+
+def _align(doc: Document, values: list[GridCell], cols: _Columns) -> tuple[dict[int, Amount], frozenset[int]] | None:
+    """A row that dropped its empty cells, put back under its header by arithmetic.
+
+    The row total is the first value that the values after it, placed in order under the columns
+    after the total column, add up to in the level columns (a later one fits only a part of the
+    row). A level column is read where every fitting placement puts the same value under it
+    (卫辉市 | 213 | 213 under 合计 | 中央 | 省级 | 市级 gives the total, not the level).
+    """
+    total_col = cols.totals[0]
+    slots = [i for i in sorted(cols.kinds) if i > total_col]
+    if len(slots) > _MAX_SLOTS:
+        return None
+    tolerance = _tolerance(cols.units[total_col])
+    fits: list[tuple[int, tuple[int, ...]]] = []
+    for t, cell in enumerate(values):
+        total = _amount(doc, cell, cols, total_col)
+        rest = values[t + 1 :]
+        if total is None or total.yuan <= 0 or len(rest) > len(slots):
+            continue
+        for placement in itertools.combinations(range(len(slots)), len(rest)):
+            summed = Decimal(0)
+            levelled = False
+            for k, s in enumerate(placement):
+                if slots[s] in cols.levels and (part := _amount(doc, rest[k], cols, slots[s])) is not None:
+                    summed += part.yuan
+                    levelled = True
+            if levelled and abs(summed - total.yuan) <= tolerance:
+                fits.append((t, placement))
+    if not fits:
+        return None
+    t = min(t for t, _ in fits)  # the earliest total explains the most cells (0.84 | 0.84 fits too)
+    fits = [fit for fit in fits if fit[0] == t]
+    total = _amount(doc, values[t], cols, total_col)
+    assert total is not None
+    amounts: dict[int, Amount] = {total_col: total}
+    uncertain: set[int] = set()
+    for s, column in enumerate(slots):
+        if column not in cols.levels:
+            continue
+        placed = {placement.index(s) if s in placement else None for _, placement in fits}
+        if len(placed) != 1:
+            uncertain.add(column)
+        elif (k := placed.pop()) is not None and (amount := _amount(doc, values[t + 1 + k], cols, column)):
+            amounts[column] = amount
+    return amounts, frozenset(uncertain)
+
+
+def _items(doc: Document, cells: list[GridCell], cols: _Columns, total: Amount | None) -> dict[int, Amount]:
+    """The item columns of a row, where two or more of them add up to the row total."""
+    if total is None or len(cols.items) < 2:
+        return {}
+    found = {i: a for i in cols.items if i < len(cells) and (a := _amount(doc, cells[i], cols, i)) is not None}
+    summed = sum((a.yuan for a in found.values()), Decimal(0))
+    fits = len(found) >= 2 and abs(summed - total.yuan) <= _tolerance(cols.units[cols.totals[0]])
+    return found if fits else {}
+
+
+def _read_row(doc: Document, cells: list[GridCell], cols: _Columns) -> _Row | None:
+    labelled = _label_cell(cells, cols)
+    if labelled is None:
+        return None
+    at, cell, shifted = labelled
+    label = squash(cell.text)
+    kind = row_kind(label)
+    if kind == "subtotal":
+        return None
+    label = without_part_mark(label)
+    amounts: dict[int, Amount] = {}
+    uncertain: frozenset[int] = frozenset()
+    if not shifted:
+        for i in cols.money:
+            if i < len(cells) and (amount := _amount(doc, cells[i], cols, i)) is not None:
+                amounts[i] = amount
+    if (shifted or len(cells) < cols.width) and cols.totals and cols.levels:
+        values = list(itertools.takewhile(lambda c: is_number(c.text) or not c.text.strip(), cells[at + 1 :]))
+        aligned = _align(doc, [c for c in values if c.text.strip()], cols)
+        if aligned is not None:
+            amounts, uncertain = aligned
+    if not amounts:
+        return None
+    items = {} if shifted else _items(doc, cells, cols, amounts.get(cols.totals[0]) if cols.totals else None)
+    return _Row(label, cell, kind, amounts, items, uncertain)
+
+
+def _rows(doc: Document, grid: Grid, cols: _Columns) -> list[_Row]:
+    rows = [_read_row(doc, cells, cols) for cells in grid.rows[cols.body :]]
+    return [r for r in rows if r is not None]
 
 
 def _yuan_text(value: Decimal, unit: str) -> str:
@@ -349,8 +508,9 @@ def _checks(doc: Document, fund: str, cols: _Columns, rows: list[_Row]) -> list[
     issues: list[ConsistencyIssue] = []
     total = next((r for r in rows if r.kind == "total"), None)
     parts = [r for r in rows if r.kind == "row"]
+    open_columns = {i for r in rows for i in r.uncertain}  # a shifted row left them unknown
     for i in cols.money:
-        if total is None or i not in total.amounts:
+        if total is None or i not in total.amounts or i in open_columns:
             continue
         expected = total.amounts[i]
         present = [r.amounts[i] for r in parts if i in r.amounts]
@@ -373,7 +533,7 @@ def _checks(doc: Document, fund: str, cols: _Columns, rows: list[_Row]) -> list[
     for row in rows:
         whole = row.amounts.get(cols.totals[0])
         split = [row.amounts[i] for i in cols.levels if i in row.amounts]
-        if whole is None or not split:
+        if whole is None or not split or row.uncertain:
             continue
         found = sum((a.yuan for a in split), Decimal(0))
         tolerance = _tolerance(cols.units[cols.totals[0]])
@@ -396,6 +556,8 @@ def _recipient(label: str, context: Region | None) -> Region | None:
     """The region a row names, inside the payer's region; the payer's own for 本级; else None."""
     if _OWN_REGION.match(label):
         return context
+    if _TOWNSHIP.search(label):  # the division data stop at counties: 复兴镇 is not 复兴区
+        return None
     if label.endswith(orgs.SUFFIXES):  # a unit: it may belong to the payer's own region
         region = orgs.describe(label, context)[1]
         inside = region is not None and (context is None or regions.is_ancestor_or_self(context, region))
@@ -408,6 +570,16 @@ def _recipient(label: str, context: Region | None) -> Region | None:
     return region
 
 
+def _pairs(notice: Notice, cols: _Columns, row: _Row) -> list[tuple[tuple[GovLevel, ...], Amount | None]]:
+    """(levels, amount) for each allocation of a row: its items, its level columns, or its total."""
+    if row.items:
+        return [(notice.source_levels, amount) for amount in row.items.values()]
+    levelled = [(levels, row.amounts.get(i)) for i, levels in cols.levels.items()]
+    if cols.levels and (any(a is not None for _, a in levelled) or not row.uncertain):
+        return levelled
+    return [(notice.source_levels, row.amounts.get(cols.totals[0]))] if cols.totals else []
+
+
 def _allocations(doc: Document, notice: Notice, cols: _Columns, rows: list[_Row]) -> list[Allocation]:
     payer = notice.payer
     context = payer.region if payer else None
@@ -416,11 +588,7 @@ def _allocations(doc: Document, notice: Notice, cols: _Columns, rows: list[_Row]
         total = row.kind == "total"
         region = None if total else _recipient(row.label, context)
         evidence = Evidence.of(doc, row.cell.start, row.cell.end, cell=row.cell.ref)
-        if cols.levels:
-            pairs = [(levels, row.amounts.get(i)) for i, levels in cols.levels.items()]
-        else:
-            pairs = [(notice.source_levels, row.amounts.get(cols.totals[0]))]
-        for levels, amount in pairs:
+        for levels, amount in _pairs(notice, cols, row):
             if amount is None or amount.yuan == 0:
                 continue
             out.append(
@@ -441,31 +609,170 @@ def _allocations(doc: Document, notice: Notice, cols: _Columns, rows: list[_Row]
     return out
 
 
-def find_allocations(doc: Document, metadata: ReportMetadata) -> tuple[list[Allocation], list[ConsistencyIssue]]:
-    """The rows of an allocation notice's tables as Allocations, and the failed checks of their totals."""
+# -- tables without a notice title ------------------------------------------------------------------
+
+# A caption that says the table allocates: …资金分配表, …分配明细表, …分配结果公示, …资金安排表.
+_CAPTION = re.compile(r"(?:指标)?(?:分配|下达|拨付|安排)(?:明细|结果|情况|计划)?(?:表|公示)")
+_CAPTION_HEAD = re.compile(r"^(?:附件|附表)\s*\d*\s*[:：.．、]?\s*(?:\d+\s*[.．、])?")
+_CAPTION_YEAR = re.compile(r"^(?:20\d{2}\s*年度?|第[一二三四五六七八九十\d]+批)+")
+_CAPTION_LINES = 4  # the caption stands in the few lines above the table
+
+
+@dataclass(frozen=True)
+class _Caption:
+    text: str
+    start: int
+    fund: str
+    fund_start: int
+
+
+def _caption_of(text: str, start: int) -> _Caption | None:
+    m = _CAPTION.search(text)
+    if m is None:
+        return None
+    head = _CAPTION_HEAD.match(text)
+    pos = head.end() if head else 0
+    year = _CAPTION_YEAR.match(text, pos)
+    pos = year.end() if year else pos
+    fund = text[pos : m.start()].strip()
+    lead = len(text[pos : m.start()]) - len(text[pos : m.start()].lstrip())
+    return _Caption(text[: m.end()].strip(), start, fund, start + pos + lead)
+
+
+def _table_caption(doc: Document, grid: Grid, cols: _Columns) -> _Caption | None:
+    """The allocation caption in the rows above the header or in the lines just above the table."""
+    for row in grid.rows[: cols.first]:
+        for cell in row:
+            if found := _caption_of(cell.text, cell.start):
+                return found
+    lines = list(_lines(doc.text, max(0, grid.start - 400), grid.start))[-_CAPTION_LINES:]
+    for a, b in reversed(lines):
+        if found := _caption_of(doc.text[a:b], a):
+            return found
+    return None
+
+
+def _regional(doc: Document, cols: _Columns, rows: list[_Row], context: Region | None) -> bool:
+    """A table with no caption allocates when its rows name regions and its 合计 adds them up."""
+    parts = [r for r in rows if r.kind == "row"]
+    named = [r for r in parts if _OWN_REGION.match(r.label) or regions.resolve_region(r.label, context)]
+    total = next((r for r in rows if r.kind == "total"), None)
+    if len(parts) < 2 or len(named) * 3 < len(parts) * 2 or total is None or not cols.totals:
+        return False
+    column = cols.totals[0]
+    expected = total.amounts.get(column)
+    found = sum((r.amounts[column].yuan for r in parts if column in r.amounts), Decimal(0))
+    return expected is not None and abs(found - expected.yuan) <= _tolerance(cols.units[column])
+
+
+def _untitled_notice(
+    doc: Document, metadata: ReportMetadata, grid: Grid, cols: _Columns, rows: list[_Row]
+) -> Notice | None:
+    """The notice a table stands for in a report without a notice title: one whose caption says it
+    allocates (…资金分配表), or one whose rows are regions adding up to its 合计. The fund is the
+    caption's (the year, batch and 分配表 dropped), else unnamed."""
+    publisher = metadata.publisher
+    context = publisher.region if publisher else None
+    caption = _table_caption(doc, grid, cols)
+    if caption is None and not _regional(doc, cols, rows, context):
+        return None
+    issuers = _labelled_issuers(doc) or ((publisher,) if publisher else ())
+    payer = _payer(issuers)
+    fund = squash(caption.fund) if caption else ""
+    source = _SOURCE.match(fund)
+    levels = levels_of(source.group(), context) if source else ()
+    if not levels and payer is not None and payer.level is not None:
+        levels = (payer.level,)
+    first_cell = grid.rows[cols.first][0]
+    title_evidence = (
+        Evidence.of(doc, caption.start, caption.start + len(caption.text))
+        if caption
+        else Evidence.of(doc, first_cell.start, first_cell.end)
+    )
+    year_match = _YEAR.search(caption.text) if caption else None
+    body = doc.text.find("。")
+    own = _own_number(doc, min(body if body >= 0 else len(doc.text), grid.start))
+    function = _FUNCTION.search(doc.text)
+    return Notice(
+        title=caption.text if caption else "",
+        title_evidence=title_evidence,
+        issuers=issuers,
+        fund=fund,
+        fund_evidence=Evidence.of(doc, caption.fund_start, caption.fund_start + len(caption.fund))
+        if caption
+        else title_evidence,
+        year=int(year_match.group(1)) if year_match else metadata.fiscal_year,
+        source_levels=levels,
+        number=own[0] if own else None,
+        number_evidence=own[1] if own else None,
+        function_code=function.group("code") if function else None,
+        function_evidence=Evidence.of(doc, function.start("code"), function.end("code")) if function else None,
+        payer=payer,
+    )
+
+
+def _level_sources(notice: Notice, cols: _Columns, rows: list[_Row]) -> list[FundingSource]:
+    """The 合计 row of a level-split table without a notice title: the fund's money by level."""
+    total = next((r for r in rows if r.kind == "total"), None)
+    if total is None or notice.title_evidence is None:
+        return []
+    whole = cols.headers[cols.totals[0]] if cols.totals else ""
+    out: list[FundingSource] = []
+    for i, levels in cols.levels.items():
+        amount = total.amounts.get(i)
+        if amount is None or amount.yuan == 0:
+            continue
+        phase = funding_phase(cols.headers[i]) or funding_phase(whole) or BudgetPhase.ALLOCATED
+        out.append(FundingSource(notice.fund, levels, phase, amount, cols.headers[i]))
+    return out
+
+
+# -- the report ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class AllocationsFound:
+    allocations: list[Allocation] = field(default_factory=list)
+    issues: list[ConsistencyIssue] = field(default_factory=list)
+    sources: list[FundingSource] = field(default_factory=list)  # level splits of untitled tables
+
+
+def read_tables(doc: Document, metadata: ReportMetadata) -> AllocationsFound:
+    """Allocations, checks and level splits of every allocation table of a report."""
+    found = AllocationsFound()
     notice = read_notice(doc, metadata)
-    if notice is None:
-        return [], []
+    payer = notice.payer if notice else metadata.publisher
+    context = payer.region if payer else None
     blocks = text_blocks(doc)
-    pipes = pipe_grids(doc, blocks, len(doc.tables))
-    lines, issues = line_grids(doc, blocks, len(doc.tables) + len(pipes), _header_kind)
-    context = notice.payer.region if notice.payer else None
-    allocations: list[Allocation] = []
-    for grid in sorted([*document_grids(doc), *pipes, *lines], key=lambda g: g.start):
+    lines, line_issues = line_grids(doc, blocks, len(doc.tables), _header_kind) if notice else ([], [])
+    for grid in sorted([*document_grids(doc), *lines], key=lambda g: g.start):
         cols = _columns(doc, grid, context)
         if cols is None:
             continue
         rows = _rows(doc, grid, cols)
-        allocations.extend(_allocations(doc, notice, cols, rows))
-        issues.extend(_checks(doc, notice.fund, cols, rows))
-    return allocations, issues
+        table_notice = notice or _untitled_notice(doc, metadata, grid, cols, rows)
+        if table_notice is None:
+            continue
+        found.allocations.extend(_allocations(doc, table_notice, cols, rows))
+        found.issues.extend(_checks(doc, table_notice.fund, cols, rows))
+        if notice is None:
+            found.sources.extend(_level_sources(table_notice, cols, rows))
+    found.issues[:0] = line_issues
+    return found
 
 
-@component("allocations", needs=["metadata"], provides=["allocations", "issues"])
+def find_allocations(doc: Document, metadata: ReportMetadata) -> tuple[list[Allocation], list[ConsistencyIssue]]:
+    """The rows of an allocation notice's tables as Allocations, and the failed checks of their totals."""
+    found = read_tables(doc, metadata)
+    return found.allocations, found.issues
+
+
+@component("allocations", needs=["metadata"], provides=["allocations", "issues", "funding_sources"])
 def read_allocations(doc: Document, found: ReportRecords) -> None:
-    allocations, issues = find_allocations(doc, found.metadata)
-    found.allocations.extend(allocations)
-    found.issues.extend(issues)
+    tables = read_tables(doc, found.metadata)
+    found.allocations.extend(tables.allocations)
+    found.issues.extend(tables.issues)
+    found.funding_sources.extend(tables.sources)
 
 
-__all__ = ["find_allocations", "read_notice", "without_own_number"]
+__all__ = ["AllocationsFound", "find_allocations", "read_notice", "read_tables", "without_own_number"]

@@ -2,7 +2,8 @@
 
 - Field rules (kg/extract/table/rules.py) from kg/extract/form_layouts.yaml: a header cell is the
   first field whose pattern its squashed text matches; each table kind has its list there.
-- `header_phase`: the budget phase a money column's header names (年初预算 INITIAL, 执行数 EXECUTED …).
+- `header_phase`: the budget phase a money column's header names (年初预算 INITIAL, 执行数 EXECUTED …);
+  `funding_phase` the phase a funding label names (计划安排资金, 实际到位资金, 实发资金合计).
 - `join_columns`: a header wrapped over two lines (指 / 标 得 分), joined column by column.
 - `stack_columns`: header rows stacked into the texts of each column, top to bottom.
 """
@@ -29,6 +30,15 @@ def header_phase(text: str) -> BudgetPhase | None:
     if len(text) > 30 or not _PHASE_HINT.search(text) or _NOT_MONEY.search(text):
         return None
     phase = rules("money_phases").field_of(without_unit(text))
+    return BudgetPhase(phase) if phase else None
+
+
+def funding_phase(text: str) -> BudgetPhase | None:
+    """The phase a funding label names (计划安排资金 ADJUSTED, 实际到位资金 ALLOCATED, 实发资金合计
+    EXECUTED), by the `funding_phases` rules; unlike `header_phase` it reads labels, not headers."""
+    if len(text) > 40:
+        return None
+    phase = rules("funding_phases").field_of(without_unit(text))
     return BudgetPhase(phase) if phase else None
 
 

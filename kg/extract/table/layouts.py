@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 
 from kg.extract.table.rules import FieldRules
-from kg.lexicon.levels import LEVEL_WORD
+from kg.lexicon.levels import LEVEL_LABEL_SEQ, LEVEL_WORD
 
 LAYOUTS_PATH = Path(__file__).resolve().parent.parent / "form_layouts.yaml"
-_PLACEHOLDERS = {"{level_word}": LEVEL_WORD}
+_PLACEHOLDERS = {"{level_word}": LEVEL_WORD, "{level_label_seq}": LEVEL_LABEL_SEQ}
 
 
 @lru_cache(maxsize=1)
