@@ -74,7 +74,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kg.document import Block, Cell, Document, Row
-from kg.extract import orgs
+from kg.extract import orgs, regions
 from kg.extract.amounts import find_amounts, parse_amount
 from kg.extract.component import component
 from kg.extract.metadata import title_lines
@@ -86,11 +86,11 @@ from kg.extract.table.forms import (
     value_after,
 )
 from kg.extract.table.grid import cell_evidence
-from kg.extract.table.headers import header_phase
+from kg.extract.table.headers import funding_phase, header_phase
 from kg.extract.table.layouts import rules
 from kg.extract.table.rows import pair_in_order
 from kg.extract.table.units import header_unit, last_caption_unit
-from kg.lexicon.levels import LEVEL_SEQ, LEVEL_WORD, levels_of, local_levels
+from kg.lexicon.levels import LEVEL_SEQ, LEVEL_WORD, label_levels, levels_of, local_levels
 from kg.lexicon.names import programme_key
 from kg.lexicon.text import squash
 from kg.records import (
@@ -198,10 +198,11 @@ class _Context:
     sources: list[_Source] = field(default_factory=list)
     issues: list[ConsistencyIssue] = field(default_factory=list)
     default: _Draft | None = None  # the programme the title names, for a report that names none otherwise
+    titled_region: Region | None = None  # the region the report's title names, when no publisher is known
 
     @property
     def region(self) -> Region | None:
-        return self.publisher.region if self.publisher else None
+        return self.publisher.region if self.publisher else self.titled_region
 
 
 # -- forms: labels and organisations --------------------------------------------------------------
@@ -270,14 +271,21 @@ def _row_label(cells: tuple[Cell, ...], first_money: int) -> tuple[int, str] | N
     return None
 
 
+_STRAY_CLOSE = re.compile(r"^(?P<text>[^(（]*)[)）]$")  # 年度预算资金总额): a bracket the export left
+
+
 def _row_role(label: str, region: Region | None) -> tuple[str, tuple[GovLevel, ...]] | None:
     """total / level / part / fund, or None for a row that is no funding row at all."""
-    found = rules("funding_rows").match(_ROW_PREFIX.sub("", label_text(label)))
+    text = _ROW_PREFIX.sub("", label_text(label))
+    if stray := _STRAY_CLOSE.match(text):
+        text = stray.group("text")
+    found = rules("funding_rows").match(text)
     if found is None:
         return None
     role, m = found
     if role == "level":
-        return "level", levels_of(m.group("lv"), region)
+        levels = label_levels(m.group("lv"), region)
+        return ("level", levels) if levels else ("part", ())  # 本级 where the level is not known
     if role == "local":
         return "level", local_levels(region)
     return role, ()
@@ -297,12 +305,88 @@ def _money_cells(cells: tuple[Cell, ...], label_col: int, header: _Header) -> di
 
 
 @dataclass
+class _Block:
+    """Money rows written as label | amount pairs under no header row: a total whose label names the
+    phase (年度预算资金总额 | 1243.25) and the level rows under it (其中:中央补助 | 768), or a row of
+    phase pairs (计划安排资金 | 1492.65 | 实际到位资金 | 1492.65 …) and rows of level pairs under it
+    (省财政 | 1387 | 省财政 | 1387 …)."""
+
+    draft: _Draft
+    unit: str
+    phases: dict[int, BudgetPhase]  # the value column of each pair → its phase; None: one phase
+    texts: dict[BudgetPhase, str]  # the total label of each phase, for issue descriptions
+    single: BudgetPhase | None = None  # a vertical block: the last amount of each row, one phase
+    rows: list[_MoneyRow] = field(default_factory=list)
+
+
+@dataclass
 class _Form:
     start: int  # where the form begins, for the unit caption
     kind: str | None = None
     draft: _Draft | None = None
     header: _Header | None = None
     rows: list[_MoneyRow] = field(default_factory=list)
+    block: _Block | None = None
+    pending_name: tuple[str, Evidence, str | None] | None = None  # 扶助金(万元): the next block's name
+
+
+# A label and its value on one line, as key/value exports write a form: 项目名称 城乡低保资金.
+_NAME_LINE = re.compile(
+    r"^(?P<label>(?:转移支付|重点|专项)?[(（]?项目[)）]?名称)[ \t:：]+(?P<name>[^\s:：。，,；;]{2,40})$"
+)
+# A cell that names the money under it: 扶助金(万元), 补助资金合计(万元).
+_MONEY_NAME = re.compile(
+    r"^(?P<name>[\u4e00-\u9fffA-Za-z0-9·、]{2,40}?)(?:合计|总计)?[(（](?:万元|元|亿元)[)）][:：]?$"
+)
+
+
+def _money_name(text: str) -> str | None:
+    """扶助金(万元) → 扶助金; None for a generic heading (项目资金(万元)) or a funding label."""
+    m = _MONEY_NAME.match(squash(text))
+    if m is None or _GENERIC_NAME.match(m.group("name")) or rules("funding_rows").match(m.group("name")):
+        return None
+    return m.group("name")
+
+
+def _pairs(cells: tuple[Cell, ...]) -> list[tuple[int, Cell, Cell]]:
+    """(value column, label cell, value cell) for each label followed by an amount."""
+    out: list[tuple[int, Cell, Cell]] = []
+    for i in range(1, len(cells)):
+        label = cells[i - 1].text
+        if parse_amount(cells[i].text) is not None and label.strip() and parse_amount(label) is None:
+            out.append((i, cells[i - 1], cells[i]))
+    return out
+
+
+def _sum_issues(name: str, texts: dict[BudgetPhase, str], unit: str, rows: list[_MoneyRow]) -> list[ConsistencyIssue]:
+    """In each phase where a level row has an amount, the level and 其他 rows must sum to the total."""
+    total = next((r for r in rows if r.role == "total"), None)
+    parts = [r for r in rows if r.role in ("level", "part")]
+    if total is None:
+        return []
+    multiplier = parse_amount("1", unit)
+    tolerance = Decimal("0.01") * (multiplier[0] if multiplier else 1)
+    issues: list[ConsistencyIssue] = []
+    for phase, expected in total.amounts.items():
+        if not any(phase in r.amounts for r in parts if r.role == "level"):
+            continue
+        present = [r.amounts[phase] for r in parts if phase in r.amounts]
+        found = sum((a.yuan for a in present), Decimal(0))
+        if abs(found - expected.yuan) <= tolerance:
+            continue
+        summed = "+".join(a.text for a in present)
+        issues.append(
+            ConsistencyIssue(
+                "funding-sources",
+                f"{name}：{texts.get(phase, phase.value)} 各来源之和 {summed} "
+                f"与{total.label} {expected.text} 不符（{unit}）",
+                expected.yuan,
+                found,
+                tolerance,
+                (expected.evidence, *(a.evidence for a in present)),
+            )
+        )
+    return issues
 
 
 class _FormReader:
@@ -322,6 +406,12 @@ class _FormReader:
             self.close()
             self.form = _Form(block.start, form_kind(squashed))
             self.caption_start = None
+        elif len(text) <= 60 and (named := _NAME_LINE.match(text)):
+            if self.form is None:
+                self.form = _Form(block.start)
+            start = self.ctx.doc.text.index(text, block.start) + named.start("name")
+            evidence = Evidence.of(self.ctx.doc, start, start + len(named.group("name")))
+            self._start_programme(named.group("name"), evidence, named.group("label"))
         elif "。" in text or len(squashed) > 60:
             self.close()
             self.caption_start = None
@@ -342,13 +432,18 @@ class _FormReader:
         self.caption_start = None
         if self._labels(table, index, row):
             return
+        if self._block_row(table, index, row) or self._paired_header(table, index, row):
+            return
         if self._header(table, row):
+            return
+        if self._vertical_start(table, index, row):
             return
         self._money_row(table, index, row)
 
     def close(self) -> None:
         if self.form is None:
             return
+        self._end_block()
         self._check()
         if self.form.draft is not None:
             self.ctx.registry.add(self.form.draft)
@@ -473,31 +568,142 @@ class _FormReader:
             return
         header, rows = form.header, form.rows
         form.rows = []
-        total = next((r for r in rows if r.role == "total"), None)
-        parts = [r for r in rows if r.role in ("level", "part")]
-        if total is None:
+        self.ctx.issues.extend(_sum_issues(form.draft.name, header.text, header.unit, rows))
+
+    # label | amount blocks ------------------------------------------------------------------
+
+    def _end_block(self) -> None:
+        form = self.form
+        if form is None or form.block is None:
             return
-        multiplier = parse_amount("1", header.unit)
-        tolerance = Decimal("0.01") * (multiplier[0] if multiplier else 1)
-        for phase, expected in total.amounts.items():
-            if not any(phase in r.amounts for r in parts if r.role == "level"):
+        block, form.block = form.block, None
+        self.ctx.issues.extend(_sum_issues(block.draft.name, block.texts, block.unit, block.rows))
+
+    def _block_draft(self) -> _Draft | None:
+        form = self.form
+        assert form is not None
+        return form.draft or self.ctx.default
+
+    def _paired_header(self, table: int, index: int, row: Row) -> bool:
+        """计划安排资金 | 1492.65 | 实际到位资金 | 1492.65 | …: phase pairs, the programme's totals."""
+        pairs = _pairs(row.cells)
+        phased = {col: phase for col, label, _ in pairs if (phase := funding_phase(label.text)) is not None}
+        filled = sum(1 for c in row.cells if c.text.strip())
+        draft = self._block_draft()
+        if len(phased) < 2 or filled != 2 * len(pairs) or draft is None:
+            return False
+        self._end_block()
+        unit = next((u for _, label, _ in pairs if (u := header_unit(label.text))), None) or self._unit(table, row)
+        texts = {phase: squash(row.cells[col - 1].text) for col, phase in phased.items()}
+        assert self.form is not None
+        block = self.form.block = _Block(draft, unit, phased, texts)
+        self._block_amounts(block, table, index, row, "total", (), phased)
+        return True
+
+    def _vertical_start(self, table: int, index: int, row: Row) -> bool:
+        """年度预算资金总额 | 1243.25 with no header: a total whose label names the phase."""
+        form = self.form
+        assert form is not None
+        filled = [(i, c) for i, c in enumerate(row.cells) if c.text.strip()]
+        if len(filled) == 1 and (name := _money_name(filled[0][1].text)):
+            cell = filled[0][1]
+            form.pending_name = (name, Evidence.of(self.ctx.doc, cell.start, cell.end), header_unit(cell.text))
+            return False
+        if len(filled) < 2 or parse_amount(filled[-1][1].text) is None:
+            return False
+        label = filled[-2][1].text
+        role = _row_role(label, self.ctx.region)
+        phase = funding_phase(label_text(label))
+        if role is None or role[0] != "total" or phase is None:
+            return False
+        name = self._vertical_name(filled[:-2])
+        if name is None:
+            return False
+        draft, unit = name
+        self._end_block()
+        unit = unit or self._unit(table, row)
+        col = filled[-1][0]
+        block = form.block = _Block(draft, unit, {col: phase}, {phase: squash(label)}, single=phase)
+        self._block_amounts(block, table, index, row, "total", (), {col: phase})
+        return True
+
+    def _vertical_name(self, before: list[tuple[int, Cell]]) -> tuple[_Draft, str | None] | None:
+        """The programme of a vertical block: 补助资金合计(万元) before its total label, else the name
+        cell above it (扶助金(万元)), else the form's programme."""
+        form = self.form
+        assert form is not None
+        for _, cell in before:
+            if name := _money_name(cell.text):
+                draft = _Draft(name, Evidence.of(self.ctx.doc, cell.start, cell.end), kind=form.kind)
+                return self.ctx.registry.add(draft), header_unit(cell.text)
+        if form.pending_name is not None:
+            name, evidence, unit = form.pending_name
+            form.pending_name = None
+            return self.ctx.registry.add(_Draft(name, evidence, kind=form.kind)), unit
+        draft = self._block_draft()
+        return (draft, None) if draft is not None else None
+
+    def _block_row(self, table: int, index: int, row: Row) -> bool:
+        """A level row under an open block; False (and the block ends) for any other row."""
+        form = self.form
+        assert form is not None
+        block = form.block
+        if block is None:
+            return False
+        if block.single is not None:
+            filled = [(i, c) for i, c in enumerate(row.cells) if c.text.strip()]
+            if len(filled) < 2 or parse_amount(filled[-1][1].text) is None:
+                self._end_block()
+                return False
+            labelled = [(filled[-1][0], filled[-2][1])]
+            phases = {filled[-1][0]: block.single}
+        else:
+            phases = block.phases
+            labelled = [(col, label) for col, label, _ in _pairs(row.cells) if col in block.phases]
+            if not labelled and all(self._is_level_label(c.text) for c in row.cells if c.text.strip()):
+                return True  # 其中:中央财政 | 其中:中央财政 …: a level named with no amount
+        roles = {col: _row_role(label.text, self.ctx.region) for col, label in labelled}
+        if not labelled or any(r is None or r[0] == "total" for r in roles.values()):
+            self._end_block()
+            return False
+        for col, _ in labelled:
+            role = roles[col]
+            assert role is not None
+            if role[0] != "fund":
+                self._block_amounts(block, table, index, row, role[0], role[1], {col: phases[col]})
+        return True
+
+    def _is_level_label(self, text: str) -> bool:
+        role = _row_role(text, self.ctx.region)
+        return role is not None and role[0] in ("level", "part")
+
+    def _block_amounts(
+        self,
+        block: _Block,
+        table: int,
+        index: int,
+        row: Row,
+        role: str,
+        levels: tuple[GovLevel, ...],
+        columns: dict[int, BudgetPhase],
+    ) -> None:
+        amounts: dict[BudgetPhase, Amount] = {}
+        label = ""
+        for col, phase in columns.items():
+            if col >= len(row.cells) or (parsed := parse_amount(row.cells[col].text, block.unit)) is None:
                 continue
-            present = [r.amounts[phase] for r in parts if phase in r.amounts]
-            found = sum((a.yuan for a in present), Decimal(0))
-            if abs(found - expected.yuan) <= tolerance:
-                continue
-            summed = "+".join(a.text for a in present)
-            self.ctx.issues.append(
-                ConsistencyIssue(
-                    "funding-sources",
-                    f"{form.draft.name}：{header.text.get(phase, phase.value)} 各来源之和 {summed} "
-                    f"与{total.label} {expected.text} 不符（{header.unit}）",
-                    expected.yuan,
-                    found,
-                    tolerance,
-                    (expected.evidence, *(a.evidence for a in present)),
-                )
-            )
+            label = squash(row.cells[col - 1].text).rstrip(":：") if col else ""
+            label = stray.group("text") if (stray := _STRAY_CLOSE.match(label)) else label
+            evidence = cell_evidence(self.ctx.doc, table, index, col, row.cells[col])
+            amounts[phase] = Amount(parsed[0], row.cells[col].text, parsed[1], evidence, label)
+        if block.rows and block.rows[-1].role == role and block.rows[-1].levels == levels and role != "total":
+            block.rows[-1].amounts.update(amounts)  # one row of pairs: one level in every phase
+        else:
+            block.rows.append(_MoneyRow(role, label, levels, amounts))
+        if role == "part":
+            return
+        for phase, amount in amounts.items():
+            self.ctx.sources.append(_Source(block.draft, levels, phase, amount, amount.label, is_total=role == "total"))
 
 
 def _read_forms(ctx: _Context) -> None:
@@ -768,6 +974,15 @@ _TITLED = re.compile(
 _GENERIC_NAME = re.compile(r"^(?:部门|单位|整体|本级|预算|项目|支出|专项|资金|财政|年度|重点|二级|一级|绩效|的)*$")
 
 
+def _title_region(doc: Document) -> Region | None:
+    """The region the report's title names (石柱自治县2023年度…自评): level words and 本级 are read
+    from it when the publisher is not known."""
+    for line in title_lines(doc):
+        if region := regions.resolve_region(doc.text[line.start : line.end]):
+            return region
+    return None
+
+
 def _titled_programme(doc: Document) -> _Draft | None:
     """The programme a project evaluation's title names: …2022年度医疗救助补助资金项目支出绩效评价报告."""
     chars: list[int] = []  # doc offset of each character of the squashed title
@@ -836,7 +1051,7 @@ def _settle(ctx: _Context) -> list[FundingSource]:
 
 
 def _read(doc: Document, publisher: Organisation | None, amounts: list[Amount], default: _Draft | None) -> _Context:
-    ctx = _Context(doc, publisher, default=default)
+    ctx = _Context(doc, publisher, default=default, titled_region=None if publisher else _title_region(doc))
     if default is not None:
         ctx.registry.add(default)
     _read_forms(ctx)

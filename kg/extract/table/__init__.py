@@ -7,5 +7,5 @@
 - `rows`: what a row is by its label (合计 total, 小计 subtotal, 其中 part) and how a data row's cells
   are put back under their header when an export shifted them;
 - `forms`: the labelled cells of performance forms (项目名称 | value) and their titles;
-- `textgrids`: pipe and one-cell-per-line tables in paragraph text (until the text reader builds them).
+- `textgrids`: one-cell-per-line tables the text reader leaves as paragraphs (rows of unequal length).
 """

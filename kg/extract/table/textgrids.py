@@ -1,10 +1,12 @@
-"""Tables laid out in paragraph text: pipe rows and one cell per line.
+"""One-cell-per-line tables the text reader leaves as paragraphs.
 
-Web pages and text exports give a table as pipe rows (`| 柳林县 | 749 |`, a markdown separator row
-skipped) or as one cell per line (a recipient header line, the column header lines, then each row
-as a label line followed by its numbers). Until the text reader rebuilds such tables itself, these
-functions turn them into grids; their cells are numbered as tables after the document's own
-(`first`, first + 1 …) so that a cell reference still gives row and column, and offsets are exact.
+The text reader (kg/readers/layout/) turns pipe rows, one cell per line, blank-line-separated cells
+and aligned columns into `Document.tables`. It keeps a run as paragraphs when its rows do not all
+have the same number of cells; an allocation notice's table with a row that lost a number is such
+a run (a recipient header line, the column header lines, then each row as a label line followed by
+its numbers). `line_grids` reads it anyway and reports each row whose numbers fit no column, so
+that a short row is told, not silently dropped. The grids' cells are numbered as tables after the
+document's own (`first`, first + 1 …) so that a cell reference still gives row and column.
 
 `header_kind` classifies a header line (recipient | seq | level | total | other): a one-cell-per-line
 table starts at a recipient header and its columns are the level/total headers that follow.
@@ -12,7 +14,6 @@ table starts at a recipient header and its columns are the level/total headers t
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -20,11 +21,9 @@ from decimal import Decimal
 from kg.document import BlockKind, Document
 from kg.extract.amounts import parse_amount
 from kg.extract.table.grid import Grid, GridCell
-from kg.lexicon.text import squash
 from kg.records import CellRef, ConsistencyIssue, Evidence
 
 HeaderKind = Callable[[str], str]
-_PIPE_SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _LABEL_STOP = re.compile(r"[。：:，,；;]")
 
 _NO_SPAN = (-1, -1)
@@ -45,46 +44,6 @@ def text_blocks(doc: Document) -> list[tuple[int, int]]:
         if a < b:
             out.append((a, b))
     return out
-
-
-def _pipe_cells(doc: Document, a: int, b: int) -> list[tuple[str, int, int]]:
-    line = doc.text[a:b]
-    bars = [i for i, ch in enumerate(line) if ch == "|"]
-    cells: list[tuple[str, int, int]] = []
-    for left, right in itertools.pairwise(bars):
-        s, e = left + 1, right
-        while s < e and line[s].isspace():
-            s += 1
-        while e > s and line[e - 1].isspace():
-            e -= 1
-        cells.append((line[s:e], a + s, a + e))
-    return cells
-
-
-def pipe_grids(doc: Document, blocks: list[tuple[int, int]], first: int) -> list[Grid]:
-    grids: list[Grid] = []
-    run: list[tuple[int, int]] = []
-
-    def close() -> None:
-        rows = [_pipe_cells(doc, a, b) for a, b in run]
-        rows = [r for r in rows if r and not all(_PIPE_SEPARATOR.match(squash(t)) for t, _, _ in r)]
-        if len(rows) >= 2:
-            index = first + len(grids)
-            cells = [
-                [GridCell(t, s, e, CellRef(index, r, c)) for c, (t, s, e) in enumerate(row)]
-                for r, row in enumerate(rows)
-            ]
-            grids.append(Grid(cells, run[0][0]))
-        run.clear()
-
-    for a, b in blocks:
-        if a >= 0 and doc.text.startswith("|", a) and doc.text[b - 1] == "|":
-            run.append((a, b))
-        elif run:
-            close()
-    if run:
-        close()
-    return grids
 
 
 def is_number(text: str) -> bool:
