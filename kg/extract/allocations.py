@@ -20,26 +20,44 @@ The notice itself (`Notice`, shared by all its rows):
   and batch marks, so that the funds of the levels compare (医疗救助补助资金).
 - Function code: the expenditure code (2…, 3/5/7 digits) after 收支分类科目/功能分类科目/支出列.
 
-Tables come in three layouts, turned into one grid of cells and read alike:
-- Word/HTML tables: the Document's tables;
-- pipe tables in text, `| 柳林县 | 749 |` (a markdown separator row is skipped);
-- one cell per line, as web pages give after extraction: a recipient header line (地区, 县（市、区）…),
-  the column header lines, then each row as a label line followed by its numbers. A row whose count
-  of numbers fits no column is not read ("allocation-row-cells").
-Pipe and line tables are not in `Document.tables`: their cells are numbered as tables
-len(doc.tables), len(doc.tables) + 1 … in the order found, so that a CellRef still gives row and
-column; offsets are exact as always.
+Tables are the Document's tables: the text reader (kg/readers/layout/) rebuilds pipe tables, one
+cell per line (with or without `|`), blank-line-separated cells and aligned columns, so they reach
+this module as Word and HTML tables do. The one layout still read from paragraphs is a one-cell-per-
+line table the reader leaves alone because a row lost a number (kg.extract.table.textgrids): its
+short rows are reported ("allocation-row-cells"), not read. Line-grid cells are numbered as tables
+len(doc.tables), len(doc.tables) + 1 … so that a CellRef still gives row and column.
+
+A report without a notice title still allocates where a table says so: its caption (a row above the
+header, the header line itself or the lines just above the table) reads …分配(明细)表, …分配结果,
+…安排表 — the fund is the caption's, year, batch and 附件 dropped (2021年第一批X资金分配表 → X资金) —
+or, with no caption, its rows name regions and its 合计 adds them up. Such a notice has the
+publisher (or a 发文机关： label) as issuer and payer; a bare 文号 line before the body is its number.
+A title cited inside 《》 or a body sentence (…。现就有关事项通知如下) is never the notice's title.
+The 合计 row of such a table, split by level columns, is the fund's money by level (FundingSource,
+phase from the column header: 实发 executed, else allocated).
 
 Header: a row with a recipient column and a money column, merged with the header rows under it
-(合计 | 其中 over 中央资金 | 省级资金). Columns are read by header text, never by position: 中央/省级/
-市级/县级 (资金, 补助 …) are level columns; 合计/金额/资金/下达数 the row total; 序号, 备注 and the like
-are skipped. Unit: (万元) in the header cell, else 单位：万元 just above the table, else 元.
+(合计 | 其中 over 中央资金 | 省级资金). Columns are read by header text, never by position
+(form_layouts.yaml `allocation_columns`): 中央/省级/市级/县级, 中央和省级, 州(市), 县(市、区) (资金,
+补助, 配套 …) are level columns; 合计/金额/资金/下达数 the row total; 序号, 备注, counts (户数, 人数(人)),
+结余 and tasks (约束性任务) are never money. A header cell that only states the unit (单位：万元) is the
+caption read into the header: dropped, so the header stands over its data. Leading header cells
+that are no column headers (a signature, a date) are dropped when the header is wider than every
+data row. The recipient column is the innermost one (县(区) right of 市(州)); a blank header cell left
+of the money over labels is the recipient column too. Unit: (万元) in the header cell, else
+单位：万元 just above the table, else 元.
 
 Rows: 合计/总计 is the table total (is_total); 小计 rows are skipped; 其中… rows are parts of the row
 above (read, not summed). With level columns each non-zero level amount is one Allocation; without,
-the row total is one Allocation from the fund's source levels. Recipients resolve with the payer's
-region as context and must lie inside it; 市本级/本级 is the payer's own region; a unit name resolves as
-an organisation. What does not resolve keeps its name and no region: never a guess.
+the row total is one Allocation from the fund's source levels. Unnamed (item) columns whose amounts
+add up to the row total give one Allocation each (a recipient row over 项目A | 项目B | 本次下达金额).
+A row shorter than its header, or whose recipient cell holds a number, dropped its empty cells: it
+is put back by arithmetic (`_align`): the row total is the value the values after it add up to in
+the level columns, nearest the total column's place; a level column is read only where every
+fitting placement agrees, else the row gives its total alone. Counts and remarks are never read.
+Recipients resolve with the payer's region as context and must lie inside it; 市本级/本级 is the
+payer's own region; a unit name resolves as an organisation; a town (乡, 镇, 街道) never resolves to a
+county of a similar name. What does not resolve keeps its name and no region: never a guess.
 
 Checks (tolerance 0.01 of the table's unit): "allocation-total" when a column's 合计 differs from the
 sum of its rows; "allocation-row" when a row's total differs from the sum of its level columns.
@@ -131,9 +149,14 @@ def _title_line(doc: Document) -> tuple[tuple[int, int], re.Match[str]] | None:
     for n, (a, b) in enumerate(_lines(doc.text, 0, len(doc.text))):
         if n >= _HEAD_LINES:
             return None
-        if b - a <= _TITLE_MAX and (m := _TITLE.search(doc.text, a, b)) and not _cited(doc.text, a, m.start()):
+        if b - a > _TITLE_MAX or (m := _TITLE.search(doc.text, a, b)) is None:
+            continue
+        if not _cited(doc.text, a, m.start()) and not _SENTENCE_STOP.search(m.group()):
             return (a, b), m
     return None
+
+
+_SENTENCE_STOP = re.compile(r"[。；;]")  # a body sentence (决定拨付…。现就有关事项通知如下) is no title
 
 
 def _cited(text: str, line_start: int, at: int) -> bool:
@@ -309,6 +332,16 @@ def _header_cells(row: list[GridCell]) -> list[GridCell]:
     return [c for c in row if not _UNIT_ONLY.match(squash(c.text))]
 
 
+def _without_leading_captions(header: list[GridCell], data: list[list[GridCell]]) -> list[GridCell]:
+    """A header row wider than every data row whose extra leading cells are no column headers (a
+    signature, a date and the caption read into the header line): the header is its last cells."""
+    width = max((len(r) for r in data), default=0)
+    cut = len(header) - width
+    if width < 2 or cut <= 0 or any(_header_kind(c.text) not in ("item", "other") for c in header[:cut]):
+        return header
+    return header[cut:]
+
+
 def _merge_header(rows: list[list[GridCell]], first: int) -> tuple[dict[int, str], int, int]:
     """Header texts per column from the header row and the header rows under it (其中 / 中央资金),
     the first data row and the header row's width."""
@@ -317,7 +350,10 @@ def _merge_header(rows: list[list[GridCell]], first: int) -> tuple[dict[int, str
         if end > first and all(_header_kind(c.text) in ("other", "item") for c in rows[end]):
             break
         end += 1
-    texts = [[squash(c.text) for c in _header_cells(row)] for row in rows[first:end]]
+    cells = [_header_cells(row) for row in rows[first:end]]
+    if cells:
+        cells[0] = _without_leading_captions(cells[0], rows[end : end + 5])
+    texts = [[squash(c.text) for c in row] for row in cells]
     columns = stack_columns(texts, max((len(t) for t in texts), default=0), fill_right=False)
     # 其中 over 中央资金 says the column is a part: the name is 中央资金.
     merged = {i: "".join(p) for i, p in enumerate(columns) if p}
@@ -348,7 +384,9 @@ def _columns(doc: Document, grid: Grid, context: Region | None) -> _Columns | No
         money = [i for i, kind in kinds.items() if kind in ("level", "total")]
         if not money:
             continue
-        recipient = next((i for i in sorted(kinds) if kinds[i] == "recipient"), None)
+        # The innermost recipient column: 县(区) right of 市(州) names the row; the outer spans rows.
+        named = [i for i in sorted(kinds) if kinds[i] == "recipient" and i < max(money)]
+        recipient = named[-1] if named else None
         if recipient is None:
             recipient = _blank_recipient(grid, headers, body, money)
         if recipient is None:
@@ -413,9 +451,9 @@ _MAX_SLOTS = 10  # alignment tries every placement: bounded so that a wide table
 def _align(doc: Document, values: list[GridCell], cols: _Columns) -> tuple[dict[int, Amount], frozenset[int]] | None:
     """A row that dropped its empty cells, put back under its header by arithmetic.
 
-    The row total is the first value that the values after it, placed in order under the columns
-    after the total column, add up to in the level columns (a later one fits only a part of the
-    row). A level column is read where every fitting placement puts the same value under it
+    The row total is a value that the values after it, placed in order under the columns after the
+    total column, add up to in the level columns; of several, the one nearest the total column's
+    place. A level column is read where every fitting placement puts the same value under it
     (卫辉市 | 213 | 213 under 合计 | 中央 | 省级 | 市级 gives the total, not the level).
     """
     total_col = cols.totals[0]
@@ -440,7 +478,11 @@ def _align(doc: Document, values: list[GridCell], cols: _Columns) -> tuple[dict[
                 fits.append((t, placement))
     if not fits:
         return None
-    t = min(t for t, _ in fits)  # the earliest total explains the most cells (0.84 | 0.84 fits too)
+    # Of the values that fit, the total is the one nearest its column's place: as many values
+    # before it as the header has columns between the recipient and the total (counts of people
+    # can add up too; a later total fits only a part of the row: 0.84 | 0.84).
+    before = sum(1 for i in cols.kinds if cols.recipient < i < total_col)
+    t = min({t for t, _ in fits}, key=lambda t: (abs(t - before), t))
     fits = [fit for fit in fits if fit[0] == t]
     total = _amount(doc, values[t], cols, total_col)
     assert total is not None
@@ -614,7 +656,7 @@ def _allocations(doc: Document, notice: Notice, cols: _Columns, rows: list[_Row]
 # A caption that says the table allocates: …资金分配表, …分配明细表, …分配结果公示, …资金安排表.
 _CAPTION = re.compile(r"(?:指标)?(?:分配|下达|拨付|安排)(?:明细|结果|情况|计划)?(?:表|公示)")
 _CAPTION_HEAD = re.compile(r"^(?:附件|附表)\s*\d*\s*[:：.．、]?\s*(?:\d+\s*[.．、])?")
-_CAPTION_YEAR = re.compile(r"^(?:20\d{2}\s*年度?|第[一二三四五六七八九十\d]+批)+")
+_CAPTION_YEAR = re.compile(r"(?:20\d{2}\s*年度?|第[一二三四五六七八九十\d]+批)+")  # matched at the name's start
 _CAPTION_LINES = 4  # the caption stands in the few lines above the table
 
 
@@ -641,7 +683,7 @@ def _caption_of(text: str, start: int) -> _Caption | None:
 
 def _table_caption(doc: Document, grid: Grid, cols: _Columns) -> _Caption | None:
     """The allocation caption in the rows above the header or in the lines just above the table."""
-    for row in grid.rows[: cols.first]:
+    for row in grid.rows[: cols.first + 1]:  # a caption may stand in the header line itself
         for cell in row:
             if found := _caption_of(cell.text, cell.start):
                 return found

@@ -623,7 +623,9 @@ class _FormReader:
         self._end_block()
         unit = unit or self._unit(table, row)
         col = filled[-1][0]
-        block = form.block = _Block(draft, unit, {col: phase}, {phase: squash(label)}, single=phase)
+        text = label_text(label)
+        text = stray.group("text") if (stray := _STRAY_CLOSE.match(text)) else text
+        block = form.block = _Block(draft, unit, {col: phase}, {phase: text}, single=phase)
         self._block_amounts(block, table, index, row, "total", (), {col: phase})
         return True
 
@@ -1015,6 +1017,56 @@ def _titled_programme(doc: Document) -> _Draft | None:
     return _Draft(name, Evidence.of(doc, start, end), kind=kind)
 
 
+# -- programmes listed ------------------------------------------------------------------------------
+
+# 对A、B、C等(N个)(一级)项目开展了绩效评价/自评: the programmes a department evaluated (等 is
+# required: 对7个项目开展绩效自评 or 对部门整体支出进行了自评 lists none; 事前绩效评估 of planned
+# spending and 部门评价 name no evaluation of these programmes' results).
+_EVALUATED = re.compile(
+    r"对(?P<list>[^。；;：:，,的]{2,300}?)等(?:\d+|[一二三四五六七八九十]+)?个?(?:[一二12]级)?(?:项目)?"
+    r"(?:开展|进行)了?(?:项目)?(?:支出)?绩效(?:评价|自评)"
+)
+_ORDINAL = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}\s*、)\s*")
+_PROGRAMME_SPENDING = re.compile(r"^项目支出[:：]?$")
+
+
+def _listed_programmes(doc: Document) -> list[_Draft]:
+    """Programmes a report lists: the ones it says it evaluated (对A、B等开展了绩效评价), and the
+    numbered rows under a 项目支出 row of a table (项目支出 | … then 1、A | …, 2、B | …)."""
+    drafts: list[_Draft] = []
+    for block in doc.paragraphs():
+        for m in _EVALUATED.finditer(doc.text, block.start, block.end):
+            pos = m.start("list")
+            for part in m.group("list").split("、"):
+                name = _YEAR.sub("", part, count=1) if _YEAR.match(part) else part
+                start = pos + len(part) - len(name)
+                pos += len(part) + 1
+                if 2 <= len(name.strip()) <= 30 and not _GENERIC_NAME.match(squash(name)):
+                    drafts.append(_Draft(squash(name), Evidence.of(doc, start, start + len(name))))
+    for table in doc.tables:
+        drafts.extend(_numbered_under_spending(doc, table.rows))
+    return drafts
+
+
+def _numbered_under_spending(doc: Document, rows: tuple[Row, ...]) -> Iterator[_Draft]:
+    listing = False
+    for row in rows:
+        first = next((c for c in row.cells if c.text.strip()), None)
+        if first is None:
+            continue
+        if _PROGRAMME_SPENDING.match(squash(first.text)):
+            listing = True
+            continue
+        ordinal = _ORDINAL.match(first.text) if listing else None
+        if ordinal is None:
+            listing = False
+            continue
+        name = first.text[ordinal.end() :].strip()
+        if 2 <= len(name) <= 40 and not _GENERIC_NAME.match(squash(name)):
+            start = first.start + first.text.index(name)
+            yield _Draft(squash(name), Evidence.of(doc, start, start + len(name)))
+
+
 # -- assembling -----------------------------------------------------------------------------------
 
 
@@ -1075,6 +1127,8 @@ def find_programmes(
     if not ctx.registry.drafts and (titled := _titled_programme(doc)) is not None:
         ctx = _read(doc, publisher, amounts, titled)  # the report names no programme but in its title
     sources = _settle(ctx)
+    for draft in _listed_programmes(doc):  # after the title's turn: a list names no report's subject
+        ctx.registry.add(draft)
     programmes = sorted((d.programme() for d in ctx.registry.drafts), key=lambda p: p.evidence.start)
     return programmes, sources, ctx.issues
 

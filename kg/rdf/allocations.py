@@ -80,7 +80,8 @@ class _NoticeMapper:
         payer = notice.payer
         self.payer = m.organisation(payer, FKG.Department) if payer else None
         self.payer_rank = _RANK[payer.level] if payer and payer.level else None
-        self.programme = _programme(m, notice)
+        # A table that allocates without naming its fund (no title, no caption) has no programme.
+        self.programme = _programme(m, notice) if notice.fund else None
         self.dataset = _dataset(m)
         self.year = typed(notice.year, XSD.gYear) if notice.year else None
         self.function = None
