@@ -71,11 +71,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.document import Document
+from kg.document import Document, Table
 from kg.extract import orgs, regions
 from kg.extract.amounts import parse_amount
 from kg.extract.component import component
-from kg.extract.table.grid import Grid, GridCell, document_grids
+from kg.extract.table.grid import Grid, GridCell, grid_of
 from kg.extract.table.headers import funding_phase, stack_columns
 from kg.extract.table.layouts import rules
 from kg.extract.table.rows import row_kind, without_part_mark
@@ -707,6 +707,22 @@ def _regional(doc: Document, cols: _Columns, rows: list[_Row], context: Region |
     return expected is not None and abs(found - expected.yuan) <= _tolerance(cols.units[column])
 
 
+_RECIPIENT_HEADER = dict(_COLUMNS.rules)["recipient"]
+_HEADER_ROWS = 6
+
+
+def _may_allocate(doc: Document, table: Table) -> bool:
+    """In a report without a notice title, a table worth reading as allocations: a recipient header
+    in its first rows, or an allocation caption just above it (a cheap test: most tables are none)."""
+    for row in table.rows[:_HEADER_ROWS]:
+        for cell in row.cells:
+            if len(cell.text) <= 24 and _RECIPIENT_HEADER.search(without_unit(squash(cell.text))):
+                return True
+            if _CAPTION.search(cell.text):
+                return True
+    return _CAPTION.search(doc.text, max(0, table.start - 400), table.start) is not None
+
+
 def _untitled_notice(
     doc: Document, metadata: ReportMetadata, grid: Grid, cols: _Columns, rows: list[_Row]
 ) -> Notice | None:
@@ -787,7 +803,8 @@ def read_tables(doc: Document, metadata: ReportMetadata) -> AllocationsFound:
     context = payer.region if payer else None
     blocks = text_blocks(doc)
     lines, line_issues = line_grids(doc, blocks, len(doc.tables), _header_kind) if notice else ([], [])
-    for grid in sorted([*document_grids(doc), *lines], key=lambda g: g.start):
+    tables = [grid_of(t) for t in doc.tables if notice is not None or _may_allocate(doc, t)]
+    for grid in sorted([*tables, *lines], key=lambda g: g.start):
         cols = _columns(doc, grid, context)
         if cols is None:
             continue

@@ -340,6 +340,12 @@ _MONEY_NAME = re.compile(
 )
 
 
+_VERTICAL_CELLS = 3  # a vertical block's row: [name] label amount
+# Cheap tests before the rules: a phase pair row opens with a phase word, a vertical block with a total.
+_PHASE_HINT = re.compile(r"计划|预算|到位|下达|拨付|支出|执行|决算|实发|筹集|结[转余]|调整|申报")
+_TOTAL_HINT = re.compile(r"总额|总金额|总计|合计")
+
+
 def _money_name(text: str) -> str | None:
     """扶助金(万元) → 扶助金; None for a generic heading (项目资金(万元)) or a funding label."""
     m = _MONEY_NAME.match(squash(text))
@@ -586,6 +592,11 @@ class _FormReader:
 
     def _paired_header(self, table: int, index: int, row: Row) -> bool:
         """计划安排资金 | 1492.65 | 实际到位资金 | 1492.65 | …: phase pairs, the programme's totals."""
+        if len(row.cells) < 4 or not _PHASE_HINT.search(row.cells[0].text):
+            return False  # cheap: most rows open with no phase label
+        first = next((c for c in row.cells if c.text.strip()), None)
+        if first is None or funding_phase(first.text) is None:
+            return False
         pairs = _pairs(row.cells)
         phased = {col: phase for col, label, _ in pairs if (phase := funding_phase(label.text)) is not None}
         filled = sum(1 for c in row.cells if c.text.strip())
@@ -605,11 +616,13 @@ class _FormReader:
         form = self.form
         assert form is not None
         filled = [(i, c) for i, c in enumerate(row.cells) if c.text.strip()]
+        if len(filled) > _VERTICAL_CELLS:
+            return False
         if len(filled) == 1 and (name := _money_name(filled[0][1].text)):
             cell = filled[0][1]
             form.pending_name = (name, Evidence.of(self.ctx.doc, cell.start, cell.end), header_unit(cell.text))
             return False
-        if len(filled) < 2 or parse_amount(filled[-1][1].text) is None:
+        if len(filled) < 2 or not _TOTAL_HINT.search(filled[-2][1].text) or parse_amount(filled[-1][1].text) is None:
             return False
         label = filled[-2][1].text
         role = _row_role(label, self.ctx.region)
@@ -1035,6 +1048,8 @@ def _listed_programmes(doc: Document) -> list[_Draft]:
     numbered rows under a 项目支出 row of a table (项目支出 | … then 1、A | …, 2、B | …)."""
     drafts: list[_Draft] = []
     for block in doc.paragraphs():
+        if "绩效" not in doc.text[block.start : block.end]:
+            continue
         for m in _EVALUATED.finditer(doc.text, block.start, block.end):
             pos = m.start("list")
             for part in m.group("list").split("、"):
