@@ -300,3 +300,63 @@ def test_traditional_table_whose_task_cells_hold_other_amounts(tmp_path: Path) -
     assert found.allocations[0].programme == "市级应急救助资金"
     assert found.allocations[0].levels == (M,)
     assert found.issues == []
+
+
+# -- lists in prose -------------------------------------------------------------------------------------
+
+PROSE_LISTS = (
+    "晋中市财政局关于2022年度彩票公益金分配使用情况的公告\n"
+    "（一）体育彩票公益金。2022年，市级可统筹安排的体育彩票公益金300万元。"
+    "市级共分配资金250.5万元：其中市本级资金100万元，榆次区资金 80万元，太谷区62万元，祁县8.5万\n"
+    "（二）福利彩票公益金。2022年下达平遥县166万元，主要用于养老服务。\n"
+    "三、上述资金中，中央资金120万元、省级资金30万元。\n"
+)
+
+
+def test_allocation_lists_in_prose_each_under_the_fund_its_paragraph_names(tmp_path: Path) -> None:
+    found = read(tmp_path, PROSE_LISTS)
+    listed = [(a.programme, a.recipient, a.amount.yuan) for a in found.allocations]
+    assert listed == [
+        ("体育彩票公益金", "市本级", Decimal("1000000")),
+        ("体育彩票公益金", "榆次区", Decimal("800000")),
+        ("体育彩票公益金", "太谷区", Decimal("620000")),
+        ("体育彩票公益金", "祁县", Decimal("85000")),  # 8.5万: a unit the page cut short
+        ("福利彩票公益金", "平遥县", Decimal("1660000")),  # one region right after 下达
+    ]  # 中央资金、省级资金 name levels, not recipients: no list
+    own = found.allocations[0]
+    assert own.recipient_region is not None and own.recipient_region.name == "晋中市"  # 市本级: the payer's own
+    assert found.allocations[1].recipient_evidence is not None
+    assert found.allocations[1].recipient_evidence.exact == "榆次区"
+
+
+def test_a_list_after_the_sentence_that_allocates(tmp_path: Path) -> None:
+    text = (
+        "晋中市财政局关于分配2021年中央和省级养老服务补助资金的公开\n"
+        "省财政厅向我市下达2021年中央和省级养老服务补助资金250万元，市财政局分配至各区县。"
+        "其中，榆次区120万元、太谷区80万元、祁县50万元。\n"
+    )
+    found = read(tmp_path, text)
+    assert [(a.recipient, a.levels) for a in found.allocations] == [
+        ("榆次区", (C, P)),
+        ("太谷区", (C, P)),
+        ("祁县", (C, P)),
+    ]
+    assert found.allocations[0].programme == "中央和省级养老服务补助资金"
+
+
+def test_a_prose_list_is_not_read_where_a_table_gives_the_allocations(tmp_path: Path) -> None:
+    text = BLANK_LINES.replace("2022年乡村振兴", "分配榆次区120万元，祁县80万元。\n\n2022年乡村振兴", 1)
+    found = read(tmp_path, text)
+    assert [a.amount.label for a in found.allocations if not a.is_total] == ["资金合计", "资金合计"]
+
+
+def test_two_funds_map_to_two_programmes(tmp_path: Path) -> None:
+    from kg.extract.pipeline import extract_report
+    from kg.rdf.mapping import map_report
+    from kg.rdf.terms import FKG
+
+    path = tmp_path / "notice.txt"
+    path.write_text(PROSE_LISTS, encoding="utf-8")
+    _, _, quads = map_report(extract_report(read_document(path)), "lists", "0.1.0")
+    flows = {q.subject: q.object for q in quads if q.predicate == FKG.programme and "/allocation/" in q.subject.value}
+    assert len(flows) == 5 and len(set(flows.values())) == 2

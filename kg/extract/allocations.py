@@ -1,7 +1,8 @@
 """Allocation notices (资金下达通知): how much of which fund a finance department sends, to whom.
 
 `find_allocations(doc, metadata)` returns one `Allocation` per amount of the notice's allocation
-table, and the `ConsistencyIssue`s of its totals. A report that is no notice yields nothing, cheaply.
+table (or prose list), and the `ConsistencyIssue`s of its totals; `read_tables` also the level split
+of a table without a notice title. A report that allocates nothing yields nothing, cheaply.
 
 The notice itself (`Notice`, shared by all its rows):
 - Title: the first line near the top that reads 关于…下达/分配/拨付…通知 (or without 关于). The
@@ -58,6 +59,11 @@ fitting placement agrees, else the row gives its total alone. Counts and remarks
 Recipients resolve with the payer's region as context and must lie inside it; 市本级/本级 is the
 payer's own region; a unit name resolves as an organisation; a town (乡, 镇, 街道) never resolves to a
 county of a similar name. What does not resolve keeps its name and no region: never a guess.
+
+Lists in prose, where a report has no allocation table: runs of regions each right before its
+amount (其中，甲区708万元、乙区392万元; 下达丙区166万元 after the verb), in a sentence that allocates or
+follows one that does; every item a region's exact name or the payer's own level (市本级, 市级). The
+fund is the notice's, else the paragraph's first fund name (…公益金/…资金): one notice per list.
 
 Checks (tolerance 0.01 of the table's unit): "allocation-total" when a column's 合计 differs from the
 sum of its rows; "allocation-row" when a row's total differs from the sum of its level columns.
@@ -734,32 +740,47 @@ def _untitled_notice(
     caption = _table_caption(doc, grid, cols)
     if caption is None and not _regional(doc, cols, rows, context):
         return None
+    if caption is not None:
+        title = Evidence.of(doc, caption.start, caption.start + len(caption.text))
+        fund = Evidence.of(doc, caption.fund_start, caption.fund_start + len(caption.fund))
+    else:
+        first_cell = grid.rows[cols.first][0]
+        title = fund = Evidence.of(doc, first_cell.start, first_cell.end)
+    year = _YEAR.search(caption.text) if caption else None
+    name = squash(caption.fund) if caption else ""
+    return _stated_notice(doc, metadata, title if caption else None, name, fund, year, grid.start)
+
+
+def _stated_notice(
+    doc: Document,
+    metadata: ReportMetadata,
+    title: Evidence | None,
+    name: str,
+    fund: Evidence,
+    year: re.Match[str] | None,
+    before: int,
+) -> Notice:
+    """A notice without a title line, from the caption or sentence that names its fund (`name` and
+    its evidence; an empty name where none is stated): issuers from a 发文机关： label or the publisher, the number a
+    bare 文号 line before the body (and before `before`) states."""
+    publisher = metadata.publisher
+    context = publisher.region if publisher else None
     issuers = _labelled_issuers(doc) or ((publisher,) if publisher else ())
     payer = _payer(issuers)
-    fund = squash(caption.fund) if caption else ""
-    source = _SOURCE.match(fund)
+    source = _SOURCE.match(name)
     levels = levels_of(source.group(), context) if source else ()
     if not levels and payer is not None and payer.level is not None:
         levels = (payer.level,)
-    first_cell = grid.rows[cols.first][0]
-    title_evidence = (
-        Evidence.of(doc, caption.start, caption.start + len(caption.text))
-        if caption
-        else Evidence.of(doc, first_cell.start, first_cell.end)
-    )
-    year_match = _YEAR.search(caption.text) if caption else None
     body = doc.text.find("。")
-    own = _own_number(doc, min(body if body >= 0 else len(doc.text), grid.start))
+    own = _own_number(doc, min(body if body >= 0 else len(doc.text), before))
     function = _FUNCTION.search(doc.text)
     return Notice(
-        title=caption.text if caption else "",
-        title_evidence=title_evidence,
+        title=title.exact if title else "",
+        title_evidence=title or fund,
         issuers=issuers,
-        fund=fund,
-        fund_evidence=Evidence.of(doc, caption.fund_start, caption.fund_start + len(caption.fund))
-        if caption
-        else title_evidence,
-        year=int(year_match.group(1)) if year_match else metadata.fiscal_year,
+        fund=name,
+        fund_evidence=fund,
+        year=int(year.group(1)) if year else metadata.fiscal_year,
         source_levels=levels,
         number=own[0] if own else None,
         number_evidence=own[1] if own else None,
@@ -785,6 +806,140 @@ def _level_sources(notice: Notice, cols: _Columns, rows: list[_Row]) -> list[Fun
     return out
 
 
+# -- allocation lists in prose --------------------------------------------------------------------
+
+# One item of a list: a recipient right before its amount (甲区120万元, 乙区资金 41万元), opened by a
+# separator, 其中 or an allocating verb (下达丙区166万元).
+_LIST_ITEM = re.compile(
+    r"(?P<lead>(?:下达|分配|拨付|安排)(?:给|至)?|其中|[、，,；;：:])\s*"
+    r"(?P<recipient>[\u4e00-\u9fff]{2,12}?)(?:资金)?\s*"
+    r"(?P<amount>\d+(?:\.\d+)?\s*(?:亿元|万元|元|万))(?![\u4e00-\u9fff]?[/每])"
+)
+_ALLOCATING = re.compile(r"下达|分配|拨付|安排")
+_VERB_LEAD = re.compile(r"(?:下达|分配|拨付|安排)(?:给|至)?$")
+_LABEL_HEAD = re.compile(r"^(?:其中[，,：:]?)?(?:(?:下达|分配|拨付|安排)(?:给|至)?)?")
+_OWN_LEVEL = re.compile(r"^(?:省|市|州|县|区)(?:本)?级$")  # 市级 in a list of recipients: the city's own
+_DIVISION = re.compile(r"(?:省|市|区|县|旗|州|盟)$")
+_FUND_NAME = re.compile(r"[\u4e00-\u9fff]{2,30}?(?:公益金|资金)")
+_FUND_HEAD = re.compile(r"^.*[的年《]|^(?:提前下达|下达|分配|安排|拨付|统筹)")
+_GENERIC_FUND = re.compile(r"^(?:分配|下达|安排|结转|其余|上年|当年|补助|专项|财政|市级|县级|共)*(?:公益金|资金)$")
+
+
+@dataclass(frozen=True)
+class _Item:
+    recipient: str
+    recipient_span: tuple[int, int]
+    amount: str
+    amount_span: tuple[int, int]
+    lead: str
+    own: bool  # a level word (市本级, 市级) rather than a region's name
+
+
+def _list_item(doc: Document, m: re.Match[str], context: Region | None) -> _Item | None:
+    label, (start, end), lead = m.group("recipient"), m.span("recipient"), m.group("lead")
+    if (head := _LABEL_HEAD.match(label)) and head.end():  # ：其中市本级…, ；下达甲区…: no part of the name
+        lead, label, start = head.group(), label[head.end() :], start + head.end()
+    if len(label) < 2:
+        return None
+    own = bool(_OWN_REGION.match(label) or _OWN_LEVEL.match(label))
+    if not own:
+        if not _DIVISION.search(label) or _TOWNSHIP.search(label):
+            return None
+        region = regions.resolve_region(label, context)
+        if region is None or region.name != label:
+            return None
+    return _Item(label, (start, end), m.group("amount"), m.span("amount"), lead, own)
+
+
+def _runs(doc: Document, start: int, end: int, context: Region | None) -> Iterator[list[_Item]]:
+    """Runs of list items that follow one another (only a separator between them) in a sentence."""
+    run: list[_Item] = []
+    last_end = -1
+    for m in _LIST_ITEM.finditer(doc.text, start, end):
+        item = _list_item(doc, m, context)
+        if item is None or (run and m.start() != last_end):
+            if run:
+                yield run
+            run = []
+        if item is not None:
+            run.append(item)
+            last_end = m.end()
+    if run:
+        yield run
+
+
+_SENTENCE = re.compile(r"[^。！？\n]+")
+
+
+def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    return (m.span() for m in _SENTENCE.finditer(text, start, end))
+
+
+def _paragraph_fund(doc: Document, start: int, end: int) -> tuple[str, int]:
+    """The fund a paragraph speaks of: its first fund name (…公益金, …资金), the words before the name
+    (year, 的, an allocating verb) dropped; '' where it names none but generic money."""
+    for m in _FUND_NAME.finditer(doc.text, start, end):
+        head = _FUND_HEAD.match(m.group())
+        name = m.group()[head.end() :] if head else m.group()
+        if len(name) > 3 and not _GENERIC_FUND.match(name):
+            return name, m.end() - len(name)
+    return "", start
+
+
+def _prose_lists(doc: Document, context: Region | None) -> Iterator[tuple[int, int, list[_Item]]]:
+    """(paragraph start, end, items) of each allocation list in prose: two or more regions with their
+    amounts in a sentence that allocates (or follows one that does), or one region right after an
+    allocating verb (下达甲区166万元). Every item must be a region's name or the payer's own level,
+    and a run of own levels alone is no list."""
+    for block in doc.paragraphs():
+        if not _ALLOCATING.search(doc.text, block.start, block.end):
+            continue  # cheap: a paragraph that allocates nothing lists nothing
+        previous = ""
+        for a, b in _sentence_spans(doc.text, block.start, block.end):
+            sentence = doc.text[a:b]
+            cued = _ALLOCATING.search(sentence) or _ALLOCATING.search(previous)
+            for run in _runs(doc, a, b, context):
+                regional = any(not item.own for item in run)
+                single = len(run) == 1 and _VERB_LEAD.search(run[0].lead) and regional
+                if regional and ((len(run) >= 2 and cued) or single):
+                    yield block.start, block.end, run
+            previous = sentence
+
+
+def _prose_allocations(doc: Document, metadata: ReportMetadata, notice: Notice | None) -> list[Allocation]:
+    """Allocations a report lists in prose (其中，甲区708万元、乙区392万元), where it has no table."""
+    payer = notice.payer if notice else metadata.publisher
+    context = payer.region if payer else None
+    out: list[Allocation] = []
+    for start, end, items in _prose_lists(doc, context):
+        listed = notice
+        if listed is None:
+            name, at = _paragraph_fund(doc, start, items[0].recipient_span[0])
+            fund = Evidence.of(doc, at, at + len(name)) if name else Evidence.of(doc, *items[0].recipient_span)
+            listed = _stated_notice(doc, metadata, None, name, fund, _YEAR.search(doc.text, start, end), start)
+        for item in items:
+            parsed = parse_amount(item.amount)
+            if parsed is None or parsed[0] == 0:
+                continue
+            amount = Amount(parsed[0], item.amount, parsed[1], Evidence.of(doc, *item.amount_span), listed.fund)
+            region = context if item.own else _recipient(item.recipient, context)
+            out.append(
+                Allocation(
+                    recipient=item.recipient,
+                    recipient_region=region,
+                    programme=listed.fund,
+                    levels=listed.source_levels,
+                    phase=BudgetPhase.ALLOCATED,
+                    amount=amount,
+                    payer=listed.payer,
+                    function_code=listed.function_code,
+                    recipient_evidence=Evidence.of(doc, *item.recipient_span),
+                    notice=listed,
+                )
+            )
+    return out
+
+
 # -- the report ---------------------------------------------------------------------------------------
 
 
@@ -801,8 +956,7 @@ def read_tables(doc: Document, metadata: ReportMetadata) -> AllocationsFound:
     notice = read_notice(doc, metadata)
     payer = notice.payer if notice else metadata.publisher
     context = payer.region if payer else None
-    blocks = text_blocks(doc)
-    lines, line_issues = line_grids(doc, blocks, len(doc.tables), _header_kind) if notice else ([], [])
+    lines, line_issues = line_grids(doc, text_blocks(doc), len(doc.tables), _header_kind) if notice else ([], [])
     tables = [grid_of(t) for t in doc.tables if notice is not None or _may_allocate(doc, t)]
     for grid in sorted([*tables, *lines], key=lambda g: g.start):
         cols = _columns(doc, grid, context)
@@ -817,6 +971,8 @@ def read_tables(doc: Document, metadata: ReportMetadata) -> AllocationsFound:
         if notice is None:
             found.sources.extend(_level_sources(table_notice, cols, rows))
     found.issues[:0] = line_issues
+    if not found.allocations:  # a list in prose repeats a table where there is one
+        found.allocations.extend(_prose_allocations(doc, metadata, notice))
     return found
 
 

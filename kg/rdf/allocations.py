@@ -82,6 +82,7 @@ class _NoticeMapper:
         self.payer_rank = _RANK[payer.level] if payer and payer.level else None
         # A table that allocates without naming its fund (no title, no caption) has no programme.
         self.programme = _programme(m, notice) if notice.fund else None
+        self._programmes: dict[str, NamedNode | None] = {notice.fund: self.programme}
         self.dataset = _dataset(m)
         self.year = typed(notice.year, XSD.gYear) if notice.year else None
         self.function = None
@@ -91,6 +92,14 @@ class _NoticeMapper:
         m.add(m.report, RDF.type, FKG.AllocationNotice)
         _policy_document(m, notice, issuers)
 
+    def programme_of(self, allocation: Allocation) -> NamedNode | None:
+        """The programme of the fund the allocation's own table or list names (a report without a
+        notice title may list several funds, 体育彩票公益金 and 福利彩票公益金)."""
+        notice = allocation.notice or self.notice
+        if notice.fund not in self._programmes:
+            self._programmes[notice.fund] = _programme(self.m, notice) if notice.fund else None
+        return self._programmes[notice.fund]
+
     def flow(self, allocation: Allocation, node: NamedNode) -> None:
         m, amount = self.m, allocation.amount
         m.add_all(
@@ -99,7 +108,7 @@ class _NoticeMapper:
                 (RDF.type, FKG.FundFlow),
                 (RDF.type, QB.Observation),
                 (QB.dataSet, self.dataset),
-                (FKG.programme, self.programme),
+                (FKG.programme, self.programme_of(allocation)),
                 (FKG.fiscalYear, self.year),
                 (FKG.budgetPhase, CODE.budget_phase(allocation.phase.value)),
                 (FKG.amount, decimal(amount.yuan)),
