@@ -68,10 +68,12 @@ def test_one_cell_per_line_pipe_table_whose_header_holds_the_unit_caption(tmp_pa
     assert found.issues == []  # the blank amount of the prose is no amount
 
 
-NO_SEPARATORS = """各乡（镇）财政所：
-经研究，决定拨付抗旱补助资金（明细见分配表）。现就有关事项通知如下：
-一、资金专项用于抗旱。
-附：抗旱补助资金指标分配表。
+NO_SEPARATORS = """各乡(镇)财政所、社会事务办:
+2021年7月3日,我县部分乡镇遭遇干旱,受灾群众生产生活面临困难。依据有关文件要求,经研究,决定拨付抗旱补助资金\
+(明细见指标分配表)。现就有关事项通知如下:
+一、本次下拨资金专项用于补助受灾群众恢复生产生活。
+二、资金发放要坚持公开公平公正,实行张榜公布。
+附:抗旱补助资金指标分配表。
 灵石县财政局 灵石县民政局
 二O二一年八月二日
 抗旱补助资金指标分配表
@@ -82,18 +84,41 @@ NO_SEPARATORS = """各乡（镇）财政所：
 2.5
 白云乡
 1.5
+石门镇
+0.6
+东山乡
+0.4
+西河镇
+3
 合计
-4
+8
 """
 
 
 def test_one_cell_per_line_without_separators_in_a_notice_without_title(tmp_path: Path) -> None:
     found = read(tmp_path, NO_SEPARATORS)
-    assert amounts(found) == {"青松镇": Decimal("25000"), "白云乡": Decimal("15000")}
+    assert amounts(found) == {
+        "青松镇": Decimal("25000"),
+        "白云乡": Decimal("15000"),
+        "石门镇": Decimal("6000"),
+        "东山乡": Decimal("4000"),
+        "西河镇": Decimal("30000"),
+    }
     first = found.allocations[0]
     assert first.programme == "抗旱补助资金"  # the caption's fund, not the body sentence
     assert first.notice is not None and first.notice.title == "抗旱补助资金指标分配表"
     assert first.recipient_region is None  # a town is never read as a county of a similar name
+    # No title, no 发文机关, no known publisher: the signature line names the issuers and the payer.
+    assert [o.name for o in first.notice.issuers] == ["灵石县财政局", "灵石县民政局"]
+    assert first.payer is not None and first.payer.name == "灵石县财政局" and first.levels == (K,)
+
+
+def test_a_header_line_that_read_the_signature_and_caption_is_cut_to_the_data(tmp_path: Path) -> None:
+    # Two rows only: the reader takes the signature, the date and the caption into the header row.
+    short = NO_SEPARATORS.split("石门镇")[0] + "合计\n4\n"
+    found = read(tmp_path, short)
+    assert amounts(found) == {"青松镇": Decimal("25000"), "白云乡": Decimal("15000")}
+    assert found.allocations[0].programme == "抗旱补助资金"
 
 
 ITEM_COLUMNS = """县卫健局：

@@ -9,7 +9,8 @@ The notice itself (`Notice`, shared by all its rows):
   report's kind is not required: a title such as 关于下达…资金预算的通知 is a notice even where the
   metadata reads 预算 as a budget.
 - Issuers: the organisations named before 关于 on the title line or on the line just above it (the
-  joint issuers 山西省财政厅 山西省医疗保障局), else a 发文机关： label, else the metadata publisher.
+  joint issuers 山西省财政厅 山西省医疗保障局), else a 发文机关： label, else the metadata publisher,
+  else the signature: the last line before the table that holds organisation names and nothing else.
   The payer is the first finance body among them (财政部/财政厅/财政局): money moves from treasury to
   treasury; the others co-sign.
 - Own number (文号): a line that is nothing but a 文号, a 发文字号：/文号： label, or a 文号 table cell,
@@ -193,8 +194,26 @@ def _issuers(
     if not spans:
         spans = _issuer_label_spans(doc, mentions)
     if not spans:
-        return (metadata.publisher,) if metadata.publisher else ()
+        if metadata.publisher:
+            return (metadata.publisher,)
+        tables = [t.start for t in doc.tables if t.start > line[1]]
+        return _signature_issuers(doc, min(tables, default=len(doc.text)))
     return _organisations(doc, spans)
+
+
+_SIGNATURE_LINES = 40  # the signature stands after the body, before the attachment
+
+
+def _signature_issuers(doc: Document, before: int) -> tuple[Organisation, ...]:
+    """The issuers of a notice that names them nowhere else: the last line before `before` (the
+    table, the list) that holds organisation names and nothing else (湄潭县财政局 湄潭县民政局)."""
+    mentions = orgs.mention_spans(doc.text)
+    lines = list(_lines(doc.text, 0, before))[-_SIGNATURE_LINES:]
+    for a, b in reversed(lines):
+        found = [(s, e) for s, e in mentions if a <= s and e <= b]
+        if found and _only_organisations(doc, a, b, found):
+            return _organisations(doc, found)
+    return ()
 
 
 def _issuer_label_spans(doc: Document, mentions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -765,7 +784,7 @@ def _stated_notice(
     bare 文号 line before the body (and before `before`) states."""
     publisher = metadata.publisher
     context = publisher.region if publisher else None
-    issuers = _labelled_issuers(doc) or ((publisher,) if publisher else ())
+    issuers = _labelled_issuers(doc) or ((publisher,) if publisher else _signature_issuers(doc, before))
     payer = _payer(issuers)
     source = _SOURCE.match(name)
     levels = levels_of(source.group(), context) if source else ()
