@@ -385,3 +385,17 @@ def test_two_funds_map_to_two_programmes(tmp_path: Path) -> None:
     _, _, quads = map_report(extract_report(read_document(path)), "lists", "0.1.0")
     flows = {q.subject: q.object for q in quads if q.predicate == FKG.programme and "/allocation/" in q.subject.value}
     assert len(flows) == 5 and len(set(flows.values())) == 2
+
+
+def test_the_tables_own_total_is_stated_in_the_graph(tmp_path: Path) -> None:
+    from kg.extract.pipeline import extract_report
+    from kg.rdf.mapping import map_report
+    from kg.rdf.terms import FKG
+
+    path = tmp_path / "notice.txt"
+    path.write_text(UNIT_IN_HEADER, encoding="utf-8")
+    _, _, quads = map_report(extract_report(read_document(path)), "total", "0.1.0")
+    labels = {q.subject: q.object.value for q in quads if q.predicate == FKG.amountLabel}
+    total = "合计 补助资金(万元)"
+    found = [q.object.value for q in quads if q.predicate == FKG.amountInYuan and labels.get(q.subject) == total]
+    assert found == ["505000.0"]  # the payer's own level: a mere total, stated as an amount

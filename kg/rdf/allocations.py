@@ -18,7 +18,9 @@ Design:
 - The 合计 row, for each level above the payer's own, is what the payer received from above and now
   passes on: a FundFlow to fkg:payee the payer, marked fkg:isTotal, not allocated by this notice. It is
   the receipt `kg.linking` links to the upper level's row (吕梁市's 合计 中央资金 → the province's row
-  吕梁市 中央资金). The 合计 of the payer's own level is a mere total (checked as "allocation-total").
+  吕梁市 中央资金). The 合计 of the payer's own level (or of a table whose payer is not known) is a
+  mere total (checked as "allocation-total"), stated as an fkg:AmountStatement like the report's
+  other amounts, so that the table's total is in the graph.
 """
 
 from __future__ import annotations
@@ -142,12 +144,33 @@ class _NoticeMapper:
         """The 合计 of a level above the payer's: what the payer received and passes on."""
         ranks = [_RANK[level] for level in total.levels]
         if self.payer is None or self.payer_rank is None or not ranks or max(ranks) >= self.payer_rank:
+            self.stated_total(total)
             return
         ev = total.amount.evidence
         node = iris.item_iri("allocation-receipt", self.m.key, ev.start, ev.end)
         self.flow(total, node)
         label = f"{total.recipient} {total.amount.label or ''}".strip()
         self.m.add_all(node, [(FKG.payee, self.payer), (FKG.isTotal, TRUE), (RDFS.label, zh(label))])
+
+
+    def stated_total(self, total: Allocation) -> None:
+        """A 合计 that is no receipt (the payer's own level, or no payer known) is still what the table
+        states: an fkg:AmountStatement, as the report's other amounts, labelled by row and column."""
+        m, amount = self.m, total.amount
+        node = iris.item_iri("amount", m.key, amount.evidence.start, amount.evidence.end)
+        label = f"{total.recipient} {amount.label or ''}".strip()
+        m.add_all(
+            node,
+            [
+                (RDF.type, FKG.AmountStatement),
+                (FKG.statedIn, m.report),
+                (FKG.amountInYuan, decimal(amount.yuan)),
+                (FKG.originalText, Literal(amount.text)),
+                (FKG.originalUnit, zh(amount.unit)),
+                (FKG.amountLabel, zh(label)),
+            ],
+        )
+        m.derived(node, amount.evidence)
 
 
 def map_allocations(m: ReportMapper) -> None:
