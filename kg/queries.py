@@ -19,6 +19,10 @@ is first turned into an RDF term of the declared type and then written in N-Trip
 escaping included, so a value with quotes or `>` stays one harmless literal. Raw user input
 never reaches the query text.
 (Oxigraph's `substitutions` would be the other way, but it requires the variable to be projected.)
+
+Internal queries — those the project itself runs (linking, tracing, the summary, the store's
+manifest, the service's pages) — are `.rq` files of the same format in `queries/internal/`,
+loaded with `internal_query(name)` and bound the same way, but not listed as named queries.
 """
 
 from __future__ import annotations
@@ -27,11 +31,11 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pyoxigraph import Literal, NamedNode
 
 from kg.errors import QueryError
 from kg.resources import data_dir
@@ -143,13 +147,29 @@ def load_query(path: Path) -> NamedQuery:
             raise QueryError(f"{path}: parameter {p.name!r} is not used as ?{p.name} in the query")
     if parameters and _where_brace(text) is None:
         raise QueryError(f"{path}: a query with parameters needs an explicit 'WHERE {{'")
-    return NamedQuery(name, path, header["summary"].strip(), header["description"].strip(), text, parameters,
-                      str(header.get("example", "")))
+    return NamedQuery(
+        name,
+        path,
+        header["summary"].strip(),
+        header["description"].strip(),
+        text,
+        parameters,
+        str(header.get("example", "")),
+    )
 
 
 def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
     directory = directory or data_dir("queries")
     return {q.name: q for q in (load_query(p) for p in sorted(directory.glob("*.rq")))}
+
+
+@cache
+def internal_query(name: str) -> NamedQuery:
+    """A query the project runs itself, from `queries/internal/NAME.rq` (not a public named query)."""
+    path = data_dir("queries") / "internal" / f"{name}.rq"
+    if not path.is_file():
+        raise QueryError(f"no internal query {name!r} ({path})")
+    return load_query(path)
 
 
 def get_query(name_or_path: str) -> NamedQuery:
@@ -165,42 +185,71 @@ def get_query(name_or_path: str) -> NamedQuery:
     return queries[name_or_path]
 
 
-def to_term(param: Parameter, value: Any) -> NamedNode | Literal:
-    """Turn one user-supplied value into the RDF term the query expects."""
+# Escapes in a string literal, as Oxigraph writes them (tests compare): ECHARs, other controls as \uXXXX.
+_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_ESCAPED = re.compile(r'[\x00-\x1f\x7f"\\\ufffe\uffff]')
+# An absolute IRI: a scheme, then no character N-Triples forbids in an IRI and no bad %-escape.
+_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?:[^\s\x00-\x20\x7f<>\"{}|\\^`%]|%[0-9A-Fa-f]{2})*$")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return _ECHAR.get(char) or f"\\u{ord(char):04X}"
+
+
+def nt_literal(value: str, *, datatype: str | None = None, language: str | None = None) -> str:
+    """A literal in N-Triples syntax, escaped: nothing in `value` can end the literal early."""
+    text = '"' + _ESCAPED.sub(_escape, value) + '"'
+    if language:
+        if not re.fullmatch(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*", language):
+            raise ValueError(f"not a language tag: {language!r}")
+        return f"{text}@{language}"
+    if datatype and datatype != XSD.string:
+        return f"{text}^^{nt_iri(datatype)}"
+    return text
+
+
+def nt_iri(value: str) -> str:
+    """An absolute IRI in N-Triples syntax; ValueError when `value` is none."""
+    if not _IRI.match(value):
+        raise ValueError("not an absolute IRI")
+    return f"<{value}>"
+
+
+def to_term(param: Parameter, value: Any) -> str:
+    """Turn one user-supplied value into the RDF term the query expects, in N-Triples syntax."""
     raw = str(value).strip()
     if param.allowed and raw not in param.allowed:
         raise QueryError(f"parameter {param.name!r} must be one of {list(param.allowed)}, not {raw!r}")
     try:
         if param.type == "iri":
-            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", raw):
-                raise ValueError("not an absolute IRI")
-            return NamedNode(raw)
+            return nt_iri(raw)
         if param.type == "integer":
-            return Literal(str(int(raw)), datatype=NamedNode(XSD.integer))
+            return nt_literal(str(int(raw)), datatype=XSD.integer)
         if param.type == "decimal":
-            return Literal(format(Decimal(raw), "f"), datatype=NamedNode(XSD.decimal))
+            return nt_literal(format(Decimal(raw), "f"), datatype=XSD.decimal)
         if param.type == "year":
             if not re.fullmatch(r"\d{4}", raw):
                 raise ValueError("a year has four digits")
-            return Literal(raw, datatype=NamedNode(XSD.gYear))
+            return nt_literal(raw, datatype=XSD.gYear)
         if param.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 raise ValueError("a date is YYYY-MM-DD")
-            return Literal(raw, datatype=NamedNode(XSD.date))
+            return nt_literal(raw, datatype=XSD.date)
         if param.type == "boolean":
             if raw.lower() not in ("true", "false"):
                 raise ValueError("true or false")
-            return Literal(raw.lower(), datatype=NamedNode(XSD.boolean))
+            return nt_literal(raw.lower(), datatype=XSD.boolean)
         if param.type == "docnumber":
             from kg.lexicon.docnumbers import parse_document_number
 
             number = parse_document_number(raw)
             if number is None:
                 raise ValueError("not a document number such as 乐府办规〔2022〕3号")
-            return Literal(number.canonical)
+            return nt_literal(number.canonical)
+        return nt_literal(raw, language=param.language)
     except (ValueError, InvalidOperation) as exc:
         raise QueryError(f"parameter {param.name!r}: {raw!r} is not a valid {param.type} ({exc})") from exc
-    return Literal(raw, language=param.language) if param.language else Literal(raw)
 
 
 def bind(query: NamedQuery, values: dict[str, Any]) -> str:
@@ -221,7 +270,7 @@ def bind(query: NamedQuery, values: dict[str, Any]) -> str:
         if len(items) > 1 and not param.multi:
             raise QueryError(f"parameter {param.name!r} takes one value")
         names.append(param.name)
-        columns.append([str(to_term(param, v)) for v in items])  # N-Triples syntax: escaped
+        columns.append([to_term(param, v) for v in items])  # N-Triples syntax: escaped
     if not names:
         return query.text
     rows = _product(columns)

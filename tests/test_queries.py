@@ -94,3 +94,24 @@ def test_hostile_values_are_bound_as_terms_not_pasted(tmp_path: Path) -> None:
     rows = list(store.query(text))
     assert [r["s"] for r in rows] == [NamedNode("http://e/a")]
     assert len(store) == 2  # nothing was dropped or changed
+
+
+def test_terms_are_written_as_oxigraph_writes_them() -> None:
+    """Binding builds N-Triples terms itself; Oxigraph's own writer is the reference for the escaping."""
+    from kg.queries import nt_iri, nt_literal
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        text = f'a{chr(code)}"\\'
+        assert nt_literal(text) == str(Literal(text)), hex(code)
+    hostile = 'x" } ; DROP ALL ; <\n\r\t'
+    assert nt_literal(hostile, language="zh") == str(Literal(hostile, language="zh"))
+    xsd_year = "http://www.w3.org/2001/XMLSchema#gYear"
+    assert nt_literal("2022", datatype=xsd_year) == str(Literal("2022", datatype=NamedNode(xsd_year)))
+    for value in ("http://a/b", "urn:x", "http://例子/路径", "http://a/%2F", "mailto:a@b"):
+        assert nt_iri(value) == str(NamedNode(value))
+    for value in ("foo", "http://a/%zz", "http://a/ b", "http://a/<", "http://a/{x}", "http://a/\x7f", 'http://a/"'):
+        with pytest.raises(ValueError):
+            nt_iri(value)
+
