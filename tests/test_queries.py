@@ -115,3 +115,16 @@ def test_terms_are_written_as_oxigraph_writes_them() -> None:
         with pytest.raises(ValueError):
             nt_iri(value)
 
+
+def test_internal_queries_load_but_are_not_named_queries() -> None:
+    from kg.queries import internal_query
+    from kg.resources import data_dir
+
+    internal = sorted(p.stem for p in (data_dir("queries") / "internal").glob("*.rq"))
+    assert {"manifest", "linking-receipts", "trace-spending"} <= set(internal)
+    assert not set(internal) & set(named_queries())
+    for name in internal:
+        assert internal_query(name).summary
+    text = bind(internal_query("trace-spending"), {"org": ["http://e/a", "http://e/b"]})
+    # The organisations are bound inside the subquery that asks once per organisation.
+    assert text.index("VALUES (?org) { (<http://e/a>) (<http://e/b>) }") > text.index("SELECT ?org")
