@@ -55,6 +55,7 @@ class Parameter:
     default: Any = None
     allowed: tuple[str, ...] = ()
     multi: bool = False
+    inline: bool = False  # written in place of the variable instead of in a VALUES block (see bind)
     example: Any = None
     language: str | None = None  # for string parameters matched against language-tagged labels
 
@@ -107,9 +108,12 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         raise QueryError(f"{path}: parameter name {name!r} is not a SPARQL variable name")
     if not isinstance(spec, dict):
         raise QueryError(f"{path}: parameter {name!r} must be a mapping")
-    unknown = set(spec) - {"type", "description", "required", "default", "allowed", "multi", "example", "language"}
+    known = {"type", "description", "required", "default", "allowed", "multi", "example", "language", "inline"}
+    unknown = set(spec) - known
     if unknown:
         raise QueryError(f"{path}: parameter {name!r} has unknown keys {sorted(unknown)}")
+    if spec.get("inline") and spec.get("multi"):
+        raise QueryError(f"{path}: parameter {name!r} cannot be both inline and multi")
     ptype = spec.get("type", "string")
     if ptype not in PARAM_TYPES:
         raise QueryError(f"{path}: parameter {name!r} has type {ptype!r}; expected one of {PARAM_TYPES}")
@@ -121,6 +125,7 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         default=spec.get("default"),
         allowed=tuple(str(a) for a in spec.get("allowed", ()) or ()),
         multi=bool(spec.get("multi", False)),
+        inline=bool(spec.get("inline", False)),
         example=spec.get("example"),
         language=spec.get("language"),
     )
@@ -145,6 +150,8 @@ def load_query(path: Path) -> NamedQuery:
     for p in parameters:
         if f"?{p.name}" not in text and f"${p.name}" not in text:
             raise QueryError(f"{path}: parameter {p.name!r} is not used as ?{p.name} in the query")
+        if p.inline and _projects(text, p.name):
+            raise QueryError(f"{path}: inline parameter {p.name!r} cannot be projected: its variable is replaced")
     if parameters and _where_brace(text) is None:
         raise QueryError(f"{path}: a query with parameters needs an explicit 'WHERE {{'")
     return NamedQuery(
@@ -253,13 +260,18 @@ def to_term(param: Parameter, value: Any) -> str:
 
 
 def bind(query: NamedQuery, values: dict[str, Any]) -> str:
-    """Validate parameters and return the query text with a VALUES block binding them."""
+    """Validate parameters and return the query text with a VALUES block binding them.
+
+    A parameter declared `inline: true` is written as its term in place of the variable instead:
+    Oxigraph plans a group's patterns without the values of its VALUES block, so a query that
+    must start from the bound resource (a department's lines among all budget lines) names it."""
     known = {p.name: p for p in query.parameters}
     unknown = set(values) - set(known)
     if unknown:
         raise QueryError(f"query {query.name!r} has no parameter(s) {sorted(unknown)}; it takes {sorted(known)}")
     names: list[str] = []
     columns: list[list[str]] = []
+    inline: dict[str, str] = {}
     for param in query.parameters:
         value = values.get(param.name, param.default)
         if value is None or value == [] or value == "":
@@ -269,17 +281,47 @@ def bind(query: NamedQuery, values: dict[str, Any]) -> str:
         items = list(value) if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not param.multi:
             raise QueryError(f"parameter {param.name!r} takes one value")
+        if param.inline:
+            inline[param.name] = to_term(param, items[0])
+            continue
         names.append(param.name)
         columns.append([to_term(param, v) for v in items])  # N-Triples syntax: escaped
+    text = _inline(query.text, inline) if inline else query.text
     if not names:
-        return query.text
+        return text
     rows = _product(columns)
     header = " ".join(f"?{n}" for n in names)
     body = " ".join("(" + " ".join(row) + ")" for row in rows)
-    at = _where_brace(query.text)
+    at = _where_brace(text)
     if at is None:  # load_query guarantees a WHERE for queries with parameters
         raise QueryError(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in")
-    return f"{query.text[:at]}\n  VALUES ({header}) {{ {body} }}{query.text[at:]}"
+    return f"{text[:at]}\n  VALUES ({header}) {{ {body} }}{text[at:]}"
+
+
+# What a variable is never replaced in: comments, string literals (long ones first) and IRIs, as
+# SPARQL's own tokenizer reads them; then the variables themselves.
+_TOKENS = re.compile(
+    r"""(?P<skip>#[^\n]*|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"|(?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _projects(text: str, name: str) -> bool:
+    """Whether the first SELECT clause of the query names the variable."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    match = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", body, re.IGNORECASE | re.DOTALL)
+    return bool(match and re.search(rf"[?$]{name}\b", match.group(1)))
+
+
+def _inline(text: str, terms: dict[str, str]) -> str:
+    """The query with each variable named in `terms` replaced by its term (already N-Triples-escaped)."""
+
+    def replace(match: re.Match[str]) -> str:
+        var = match.group("var")
+        return terms.get(var[1:], var) if var else match.group(0)
+
+    return _TOKENS.sub(replace, text)
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

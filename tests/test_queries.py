@@ -128,3 +128,17 @@ def test_internal_queries_load_but_are_not_named_queries() -> None:
     text = bind(internal_query("trace-spending"), {"org": ["http://e/a", "http://e/b"]})
     # The organisations are bound inside the subquery that asks once per organisation.
     assert text.index("VALUES (?org) { (<http://e/a>) (<http://e/b>) }") > text.index("SELECT ?org")
+
+
+def test_inline_parameters_replace_their_variable_outside_strings_and_iris(tmp_path: Path) -> None:
+    head = "# ---\n# summary: x\n# description: y\n# parameters:\n#   org:\n#     type: iri\n#     inline: true\n"
+    q = load_query(_write(tmp_path, "inline.rq", head + "# ---\n"
+                          'SELECT ?line WHERE { ?line <http://e/org> ?org ; <http://e/note> "?org" . # ?org\n'
+                          "  FILTER(?org != <http://e/?org>) }"))  # fmt: skip
+    text = bind(q, {"org": "http://e/a"})
+    assert 'SELECT ?line WHERE { ?line <http://e/org> <http://e/a> ; <http://e/note> "?org" . # ?org' in text
+    assert "FILTER(<http://e/a> != <http://e/?org>)" in text and "VALUES" not in text
+    with pytest.raises(QueryError, match="not a valid iri"):
+        bind(q, {"org": "http://e/a> } ; DROP ALL ; <x"})  # still a term: never pasted as text
+    with pytest.raises(QueryError, match="cannot be projected"):
+        load_query(_write(tmp_path, "projected.rq", head + "# ---\nSELECT ?org WHERE { ?s ?p ?org }"))
