@@ -1,19 +1,25 @@
 """The one document model every reader produces and every extractor consumes.
 
 `Document.text` is the normalised text of the whole report. Paragraphs, headings and tables are
-spans of it; a table's rows and cells are spans too, laid out in the text as cells joined by a tab
-and rows ended by a newline, so table text reads the same whether it came from a Word table, an
-HTML `<table>`, a PDF table or a tab-separated plain-text export. Offsets are Unicode code points
-into `text`, which is what the Web Annotation `TextPositionSelector` counts.
+spans of it; a table's rows and cells are spans too. Structured readers (Word, HTML, PDF) and
+tab-separated text lay a table out as cells joined by a tab and rows ended by a newline; a table
+reconstructed from another plain-text layout (pipes, one cell per line, aligned columns) keeps its
+lines as the source wrote them, and each cell is the span of the text where that cell stands
+(`Cell.text` is its cleaned content). Extractors read tables through `Document.tables`, never by
+looking for tabs. Offsets are Unicode code points into `text`, which is what the Web Annotation
+`TextPositionSelector` counts.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+
+_REPLACEMENT = re.compile("\ufffd+")
 
 
 class BlockKind(str, Enum):
@@ -76,6 +82,9 @@ class Document:
     pages: list[Page] = field(default_factory=list)
     encoding: str | None = None
     converted_from_traditional: bool = False
+    # Spans of `text` that stand for bytes the reader could not decode (U+FFFD runs): kept, so that
+    # one damaged line does not cost the whole report, and stated, so that a quote can be doubted.
+    damaged: list[Span] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._page_starts = [p.start for p in self.pages]
@@ -183,6 +192,28 @@ class DocumentBuilder:
         self.blocks.append(Block(table.start, table.end, BlockKind.TABLE, self._page, table.index))
         return table
 
+    def text_table(self, text: str, rows: Sequence[Sequence[tuple[int, int, str]]]) -> Table | None:
+        """Add `text` verbatim (lines as the source wrote them) as one table whose cells are spans of it.
+
+        `rows` gives each cell as (start, end, cleaned text) with offsets into `text`; a row spans its
+        cells. Used for tables reconstructed from plain-text layouts, where rewriting the lines into
+        tab layout would lose where each value was written.
+        """
+        rows = [r for r in rows if any(c[2] for c in r)]
+        text = text.rstrip("\n")
+        if not rows or not text.strip():
+            return None
+        self._separate()
+        base, _ = self._append(text)
+        self._append("\n")
+        built = tuple(
+            Row(base + r[0][0], base + r[-1][1], tuple(Cell(base + s, base + e, t) for s, e, t in r)) for r in rows
+        )
+        table = Table(base, base + len(text), len(self.tables), built, self._page)
+        self.tables.append(table)
+        self.blocks.append(Block(table.start, table.end, BlockKind.TABLE, self._page, table.index))
+        return table
+
     def build(
         self,
         source: Path,
@@ -205,4 +236,10 @@ class DocumentBuilder:
             pages=self.pages,
             encoding=encoding,
             converted_from_traditional=converted_from_traditional,
+            damaged=damaged_spans("".join(self._parts)),
         )
+
+
+def damaged_spans(text: str) -> list[Span]:
+    """The runs of U+FFFD in `text`: where a reader replaced bytes it could not decode."""
+    return [Span(m.start(), m.end()) for m in _REPLACEMENT.finditer(text)]

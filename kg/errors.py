@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 
@@ -43,13 +44,29 @@ class FileTooLargeError(ReportError):
     problem = "file is larger than the configured limit"
 
 
+class MissingToolError(ReportError):
+    problem = "needs a program that is not installed"
+
+
 class EncodingError(ReportError):
     problem = "text encoding could not be determined"
 
 
-class ExtractionError(ReportError):
-    problem = "extraction failed"
-
-
 class QueryError(FundKGError):
     """A named query is missing, malformed, or was given bad parameters."""
+
+
+def where_raised(exc: BaseException) -> str:
+    """The innermost frame of FundKG's own code in an exception's traceback: kg/extract/x.py:123 in f."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/kg/" in f.filename or "/api/" in f.filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    path = frame.filename[frame.filename.rfind("/kg/") + 1 :] if "/kg/" in frame.filename else frame.filename
+    return f"{path}:{frame.lineno} in {frame.name}"
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as one line: its type and message."""
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip().replace("\n", " ")
+

@@ -140,12 +140,16 @@ class ReportMetadata:
     title_evidence: Evidence | None = None
 
 
+def _no_metadata() -> ReportMetadata:
+    return ReportMetadata(title="", kind=ReportKind.OTHER, publisher=None, fiscal_year=None)
+
+
 @dataclass
 class ReportRecords:
-    """Everything extracted from one report."""
+    """Everything extracted from one report; the extraction components fill it in pipeline order."""
 
     document: Document
-    metadata: ReportMetadata
+    metadata: ReportMetadata = field(default_factory=_no_metadata)
     organisations: list[Organisation] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
@@ -156,6 +160,7 @@ class ReportRecords:
     evaluations: list[Evaluation] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
+    extraction_issues: list[ExtractionIssue] = field(default_factory=list)
     extractor_version: str = ""
 
 
@@ -203,6 +208,15 @@ class BudgetLine:
     fund_type: str | None = None  # general-public | government-fund | state-capital | social-insurance-fund
     is_total: bool = False
     table_caption: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractionIssue:
+    """A component that failed on a report: which, where in the code, and the error."""
+
+    component: str  # e.g. "programmes", or "mapping: budget"
+    error: str  # the exception type and message
+    where: str = ""  # the innermost FundKG frame, e.g. kg/extract/programmes.py:412
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,9 @@ class FKG:
     issueLocation = FKG_NS + "issueLocation"
     hasIssue = FKG_NS + "hasIssue"
     DefinitionStatement = FKG_NS + "DefinitionStatement"
+    ExtractionIssue = FKG_NS + "ExtractionIssue"
+    extractionIssue = FKG_NS + "extractionIssue"
+    component = FKG_NS + "component"
     defines = FKG_NS + "defines"
 
     # Performance evaluations

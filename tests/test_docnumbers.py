@@ -368,3 +368,62 @@ def test_seed_title_only_citations(seed_documents) -> None:
     assert not any("一封信" in title for title in only_004)
     # A numbered title is not repeated as a title-only citation.
     assert "奉节县财政资金管理暂行办法" not in only_004
+
+
+# --- damaged numbers and titles (real exports lose brackets, break lines, anonymise issuers) -------
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("湘财预〔2019208号", "湘财预〔2019〕208号"),  # the closing bracket lost
+        ("湘财预2019208 号", "湘财预〔2019〕208号"),  # every bracket lost: the year is four digits
+        ("XX 财社〔2021〕14号", "XX财社〔2021〕14号"),  # an anonymised issuer keeps its letters
+    ],
+)
+def test_parse_damaged_forms(written: str, canonical: str) -> None:
+    parsed = parse_document_number(written)
+    assert parsed is not None and parsed.canonical == canonical
+
+
+@pytest.mark.parametrize("text", ["建设路20081号", "光明村201912号"])
+def test_bare_numbers_that_are_addresses_are_refused(text: str) -> None:
+    assert parse_document_number(text) is None
+    assert find_citations(_doc(f"地址：{text}。")) == []
+
+
+def test_damaged_numbers_in_text() -> None:
+    doc = _doc(
+        "依据《某某市财政局关于下达市级救助资金的通知》（某财社〔2021208号）精神，市财政局通过某财社〔2022〕9号"
+        "文件分配至各县。另见（某发2020117 号）和X 某办〔2020〕5 号。"
+    )
+    found = {c.number.canonical: c for c in find_citations(doc) if c.number}
+    assert set(found) == {"某财社〔2021〕208号", "某财社〔2022〕9号", "某发〔2020〕117号", "X某办〔2020〕5号"}
+    assert found["某财社〔2021〕208号"].title == "某某市财政局关于下达市级救助资金的通知"
+    assert found["某财社〔2021〕208号"].number_text == "某财社〔2021208号"
+    assert found["某发〔2020〕117号"].number_text == "某发2020117 号"
+
+
+def test_title_cut_by_a_hard_line_break_is_joined() -> None:
+    doc = _doc("根据《关于调整城乡居民医疗救助\n标准的通知》（某医保发〔2023〕4号）执行。")
+    (citation,) = find_citations(doc)
+    assert citation.title == "关于调整城乡居民医疗救助标准的通知"
+
+
+def test_a_title_spans_at_most_three_lines() -> None:
+    doc = _doc("《关于\n某\n事项\n的通知》（某医保发〔2023〕4号）")
+    (citation,) = find_citations(doc)
+    assert citation.title is None
+
+
+def test_guillemets_and_prose_titles() -> None:
+    doc = _doc(
+        "参照«关于完善医疗救助制度的意见»（某办发〔2021〕42号）、国务院办公厅关于健全重特大疾病医疗保险"
+        "和救助制度的意见（某办发〔2021〕43号）和本地要求（某办发〔2021〕44号）。"
+    )
+    titles = {c.number.canonical: c.title for c in find_citations(doc) if c.number}
+    assert titles == {
+        "某办发〔2021〕42号": "关于完善医疗救助制度的意见",
+        "某办发〔2021〕43号": "国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见",
+        "某办发〔2021〕44号": None,  # 本地要求 names no document
+    }

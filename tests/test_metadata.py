@@ -12,7 +12,6 @@ from kg.extract.metadata import (
     classify,
     extract_metadata,
     find_subordinate_units,
-    find_supervising_bodies,
 )
 from kg.readers.text import read
 from kg.records import Evidence, GovLevel, ReportKind, ReportMetadata
@@ -126,16 +125,6 @@ def test_seed_000_subordinate_is_qualified_from_its_short_form(
     (unit,) = find_subordinate_units(seed_documents["000"], seed_metadata["000"].publisher)
     assert unit.evidence.exact == "县医疗保险事业服务中心"
     assert unit.name == "井研县医疗保险事业服务中心"
-
-
-def test_seed_002_supervising_bodies(
-    seed_documents: dict[str, Document], seed_metadata: dict[str, ReportMetadata]
-) -> None:
-    bodies = {b.name: b for b in find_supervising_bodies(seed_documents["002"], seed_metadata["002"].publisher)}
-    assert bodies["国家医疗保障局"].level is GovLevel.CENTRAL
-    assert bodies["国家医疗保障局"].role == "supervising"
-    city = bodies["吕梁市医疗保障局"]
-    assert city.level is GovLevel.PREFECTURE and city.region is not None and city.region.code == "141100"
 
 
 def test_no_publisher_no_units(seed_documents: dict[str, Document]) -> None:

@@ -116,6 +116,7 @@ def test_002_capacity_transfer(seeds):
     assert p.kind == "transfer"
     assert p.central_supervisor is not None and p.central_supervisor.name == "国家医疗保障局"
     assert p.central_supervisor.level is CENTRAL and p.central_supervisor.region is None
+    assert p.central_supervisor.role == "supervising"
     assert p.local_supervisor is not None and p.local_supervisor.name == "吕梁市医疗保障局"
     assert p.implementing_unit is not None and p.implementing_unit.name == "柳林县医疗保障局"
     assert funding(result, p.name) == {

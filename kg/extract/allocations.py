@@ -47,15 +47,21 @@ sum of its rows; "allocation-row" when a row's total differs from the sum of its
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kg.document import BlockKind, Document
+from kg.document import Document
 from kg.extract import orgs, regions
 from kg.extract.amounts import parse_amount
+from kg.extract.component import component
+from kg.extract.table.grid import Grid, GridCell, document_grids
+from kg.extract.table.headers import stack_columns
+from kg.extract.table.layouts import rules
+from kg.extract.table.rows import row_kind, without_part_mark
+from kg.extract.table.textgrids import is_number, line_grids, pipe_grids, text_blocks
+from kg.extract.table.units import caption_unit, header_unit, last_caption_unit, without_unit
 from kg.lexicon.docnumbers import parse_document_number
 from kg.lexicon.levels import levels_of
 from kg.lexicon.text import squash
@@ -73,6 +79,7 @@ from kg.records import (
     Organisation,
     Region,
     ReportMetadata,
+    ReportRecords,
 )
 
 _HEAD_LINES = 15  # the title stands among the first lines
@@ -89,22 +96,7 @@ _FUNCTION = re.compile(
 )
 _FINANCE = re.compile(r"财政")
 
-# Column headers (spaces and units removed before matching).
-_UNIT = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
-_CAPTION_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|亿元)")
-_RECIPIENT_HEADER = re.compile(
-    r"^(?:地区|市别|县别|市县|县区|县市|地市|省份|省别|区域|单位|分配对象|项目单位|"
-    r"(?:县|市)[(（](?:市|县|区|州)(?:、?(?:市|县|区|旗))*[)）])(?:名称)?$"
-)
-_SEQ_HEADER = re.compile(r"^(?:序号|编号|序)$")
-_LEVEL_HEADER = re.compile(
-    r"^(?:其中[:：]?)?(?P<lv>中央|省|市|县|区)(?:级|本级)?(?:财政)?(?:补助|配套|专项|转移支付)?(?:资金|金额|补助|部分)?$"
-)
-_TOTAL_HEADER = re.compile(r"合计|小计|总计|金额|资金|补助|数额|下达数|分配数|^计$")
-_NOT_MONEY = re.compile(r"备注|说明|文号|科目|指标|目标|比例|%|率")
-_TOTAL_ROW = re.compile(r"^(?:合计|总计|总额|共计|全(?:国|省|市|区|县)合计)$")
-_SUBTOTAL_ROW = re.compile(r"小计$")
-_PART_ROW = re.compile(r"^其中[:：]?")
+_COLUMNS = rules("allocation_columns")
 _OWN_REGION = re.compile(r"^(?:省|市|县|区|州|盟)?本级$|^(?:省|市|县|区)直(?:单位|部门)?$")
 _PIPE_SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _LABEL_STOP = re.compile(r"[。：:，,；;]")
@@ -247,231 +239,12 @@ def without_own_number(citations: list[Citation], allocations: list[Allocation])
     return [c for c in citations if not (c.evidence.start >= own.start and c.evidence.end <= own.end)]
 
 
-# -- grids: the three table layouts as rows of cells ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Cell:
-    text: str
-    start: int
-    end: int
-    ref: CellRef
-
-
-@dataclass
-class _Grid:
-    rows: list[list[_Cell]]
-    start: int
-
-
-def _document_grids(doc: Document) -> list[_Grid]:
-    return [
-        _Grid(
-            [
-                [_Cell(c.text, c.start, c.end, CellRef(t.index, r, i)) for i, c in enumerate(row.cells)]
-                for r, row in enumerate(t.rows)
-            ],
-            t.start,
-        )
-        for t in doc.tables
-    ]
-
-
-_NO_SPAN = (-1, -1)
-
-
-def _text_blocks(doc: Document) -> list[tuple[int, int]]:
-    """Paragraph and heading blocks as trimmed spans; _NO_SPAN stands for a table between them."""
-    out: list[tuple[int, int]] = []
-    for block in doc.blocks:
-        if block.kind is BlockKind.TABLE:
-            out.append(_NO_SPAN)
-            continue
-        a, b = block.start, block.end
-        while a < b and doc.text[a].isspace():
-            a += 1
-        while b > a and doc.text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((a, b))
-    return out
-
-
-def _pipe_cells(doc: Document, a: int, b: int) -> list[tuple[str, int, int]]:
-    line = doc.text[a:b]
-    bars = [i for i, ch in enumerate(line) if ch == "|"]
-    cells: list[tuple[str, int, int]] = []
-    for left, right in itertools.pairwise(bars):
-        s, e = left + 1, right
-        while s < e and line[s].isspace():
-            s += 1
-        while e > s and line[e - 1].isspace():
-            e -= 1
-        cells.append((line[s:e], a + s, a + e))
-    return cells
-
-
-def _pipe_grids(doc: Document, blocks: list[tuple[int, int]], first: int) -> list[_Grid]:
-    grids: list[_Grid] = []
-    run: list[tuple[int, int]] = []
-
-    def close() -> None:
-        rows = [_pipe_cells(doc, a, b) for a, b in run]
-        rows = [r for r in rows if r and not all(_PIPE_SEPARATOR.match(squash(t)) for t, _, _ in r)]
-        if len(rows) >= 2:
-            index = first + len(grids)
-            cells = [
-                [_Cell(t, s, e, CellRef(index, r, c)) for c, (t, s, e) in enumerate(row)] for r, row in enumerate(rows)
-            ]
-            grids.append(_Grid(cells, run[0][0]))
-        run.clear()
-
-    for a, b in blocks:
-        if a >= 0 and doc.text.startswith("|", a) and doc.text[b - 1] == "|":
-            run.append((a, b))
-        elif run:
-            close()
-    if run:
-        close()
-    return grids
+# -- reading a grid --------------------------------------------------------------------------------
 
 
 def _header_kind(text: str) -> str:
-    """recipient | seq | level | total | other, from a header cell's text."""
-    squashed = _UNIT.sub("", squash(text))
-    if not squashed:
-        return "other"
-    if _SEQ_HEADER.match(squashed):
-        return "seq"
-    if _RECIPIENT_HEADER.match(squashed):
-        return "recipient"
-    if _NOT_MONEY.search(squashed):
-        return "other"
-    if _LEVEL_HEADER.match(squashed):
-        return "level"
-    if _TOTAL_HEADER.search(squashed):
-        return "total"
-    return "other"
-
-
-def _is_number(text: str) -> bool:
-    return parse_amount(text) is not None
-
-
-def _is_label(text: str) -> bool:
-    return len(text) <= 20 and not _LABEL_STOP.search(text) and not _is_number(text)
-
-
-def _line_rows(
-    doc: Document, blocks: list[tuple[int, int]], i: int, kinds: list[str]
-) -> tuple[list[list[tuple[int, int]]], int, list[ConsistencyIssue]]:
-    """The data rows of a one-cell-per-line table, each a label line followed by its numbers.
-
-    Rows come back as spans in header order (a missing 序号 as _NO_SPAN). With a 序号 column, the
-    number after a complete row is the next row's 序号. The table ends at a line that is neither a
-    number nor a short label, or at a label with no numbers after it (a signature, a heading).
-    """
-    values = sum(1 for k in kinds if k not in ("recipient", "seq"))
-    has_seq = "seq" in kinds
-    rows: list[list[tuple[int, int]]] = []
-    issues: list[ConsistencyIssue] = []
-    label: tuple[int, int] | None = None
-    seq = pending = _NO_SPAN
-    numbers: list[tuple[int, int]] = []
-
-    def flush() -> None:
-        assert label is not None
-        if len(numbers) != values:
-            text = doc.text[label[0] : label[1]]
-            issues.append(
-                ConsistencyIssue(
-                    "allocation-row-cells",
-                    f"分配表“{text}”一行有 {len(numbers)} 个数，表头有 {values} 个金额列：未读取",
-                    Decimal(values),
-                    Decimal(len(numbers)),
-                    Decimal(0),
-                    tuple(Evidence.of(doc, a, b) for a, b in [label, *numbers]),
-                )
-            )
-            return
-        queue = iter(numbers)
-        rows.append([seq if k == "seq" else label if k == "recipient" else next(queue) for k in kinds])
-
-    while i < len(blocks):
-        a, b = blocks[i]
-        if a < 0:
-            break
-        text = doc.text[a:b]
-        if _is_number(text):
-            integer = re.fullmatch(r"\d{1,3}", text) is not None
-            if label is None or (has_seq and integer and len(numbers) == values):
-                if not (has_seq and integer):
-                    break
-                if label is not None:
-                    flush()
-                    label, numbers = None, []
-                pending = (a, b)
-            else:
-                numbers.append((a, b))
-        elif _is_label(text):
-            if label is not None and not numbers:
-                label = None  # a label without numbers: the table ended before it
-                break
-            if label is not None:
-                flush()
-            label, seq, pending, numbers = (a, b), pending, _NO_SPAN, []
-        else:
-            break
-        i += 1
-    if label is not None and numbers:
-        flush()
-    return rows, i, issues
-
-
-def _line_grids(doc: Document, blocks: list[tuple[int, int]], first: int) -> tuple[list[_Grid], list[ConsistencyIssue]]:
-    grids: list[_Grid] = []
-    issues: list[ConsistencyIssue] = []
-    i = 0
-    while i < len(blocks):
-        a, b = blocks[i]
-        if a < 0 or _header_kind(doc.text[a:b]) != "recipient":
-            i += 1
-            continue
-        header = [(a, b)]
-        if i and blocks[i - 1][0] >= 0 and _header_kind(doc.text[blocks[i - 1][0] : blocks[i - 1][1]]) == "seq":
-            header.insert(0, blocks[i - 1])
-        j = i + 1
-        while j < len(blocks) and blocks[j][0] >= 0:
-            text = doc.text[blocks[j][0] : blocks[j][1]]
-            repeated = any(doc.text[s:e] == text for s, e in header)  # 合计 again: the total row's label
-            if repeated or _is_number(text) or len(text) > 16 or _header_kind(text) not in ("level", "total"):
-                break
-            header.append(blocks[j])
-            j += 1
-        kinds = [_header_kind(doc.text[s:e]) for s, e in header]
-        if not any(k in ("level", "total") for k in kinds):
-            i += 1
-            continue
-        rows, end, row_issues = _line_rows(doc, blocks, j, kinds)
-        issues.extend(row_issues)
-        if rows:
-            index = first + len(grids)
-            cells = [[_Cell(doc.text[s:e], s, e, CellRef(index, 0, c)) for c, (s, e) in enumerate(header)]]
-            for r, row in enumerate(rows, start=1):
-                cells.append([_cell_or_blank(doc, s, e, CellRef(index, r, c)) for c, (s, e) in enumerate(row)])
-            grids.append(_Grid(cells, header[0][0]))
-        i = max(end, j)
-    return grids, issues
-
-
-def _cell_or_blank(doc: Document, start: int, end: int, ref: CellRef) -> _Cell:
-    """A cell, or an empty one where a one-cell-per-line row has no 序号 (the 合计 row)."""
-    if start < 0:
-        return _Cell("", 0, 0, ref)
-    return _Cell(doc.text[start:end], start, end, ref)
-
-
-# -- reading a grid --------------------------------------------------------------------------------
+    """recipient | seq | level | total | other, from a header cell's text (form_layouts.yaml)."""
+    return _COLUMNS.field_of(without_unit(squash(text))) or "other"
 
 
 @dataclass(frozen=True)
@@ -488,37 +261,32 @@ class _Columns:
         return sorted([*self.levels, *self.totals])
 
 
-def _caption_unit(doc: Document, grid: _Grid) -> str:
+def _caption_unit(doc: Document, grid: Grid) -> str:
     """单位：万元 in a header cell or in the lines just above the table; else 元."""
     for cell in grid.rows[0]:
-        if m := _CAPTION_UNIT.search(cell.text):
-            return m.group(1)
-    found = _CAPTION_UNIT.findall(doc.text, max(0, grid.start - 200), grid.start)
-    return found[-1] if found else "元"
+        if unit := caption_unit(cell.text):
+            return unit
+    return last_caption_unit(doc.text, max(0, grid.start - 200), grid.start) or "元"
 
 
-def _merge_header(rows: list[list[_Cell]], first: int) -> tuple[dict[int, str], int]:
+def _merge_header(rows: list[list[GridCell]], first: int) -> tuple[dict[int, str], int]:
     """Header texts per column from the header row and the header rows under it (其中 / 中央资金)."""
-    parts: dict[int, list[str]] = {}
     end = first
-    while end < len(rows) and end - first < 3 and not any(_is_number(c.text) for c in rows[end]):
-        kinds = [_header_kind(c.text) for c in rows[end]]
-        if end > first and not any(k != "other" for k in kinds):
+    while end < len(rows) and end - first < 3 and not any(is_number(c.text) for c in rows[end]):
+        if end > first and all(_header_kind(c.text) == "other" for c in rows[end]):
             break
-        for i, cell in enumerate(rows[end]):
-            text = squash(cell.text)
-            if text and text not in parts.setdefault(i, []):
-                parts[i].append(text)
         end += 1
+    texts = [[squash(c.text) for c in row] for row in rows[first:end]]
+    columns = stack_columns(texts, max((len(t) for t in texts), default=0), fill_right=False)
     # 其中 over 中央资金 says the column is a part: the name is 中央资金.
-    merged = {i: "".join(p) for i, p in parts.items() if p}
-    return {i: _PART_ROW.sub("", text) or text for i, text in merged.items()}, end
+    merged = {i: "".join(p) for i, p in enumerate(columns) if p}
+    return {i: without_part_mark(text) or text for i, text in merged.items()}, end
 
 
-def _columns(doc: Document, grid: _Grid, context: Region | None) -> _Columns | None:
+def _columns(doc: Document, grid: Grid, context: Region | None) -> _Columns | None:
     unit = _caption_unit(doc, grid)
     for first in range(min(len(grid.rows), 5)):
-        if any(_is_number(c.text) for c in grid.rows[first]):
+        if any(is_number(c.text) for c in grid.rows[first]):
             continue
         headers, body = _merge_header(grid.rows, first)
         kinds = {i: _header_kind(text) for i, text in headers.items()}
@@ -527,14 +295,11 @@ def _columns(doc: Document, grid: _Grid, context: Region | None) -> _Columns | N
             continue
         levels: dict[int, tuple[GovLevel, ...]] = {}
         for i, kind in kinds.items():
-            level = _LEVEL_HEADER.match(_UNIT.sub("", headers[i])) if kind == "level" else None
-            if level:
-                levels[i] = levels_of(level.group("lv"), context)
+            found = _COLUMNS.match(without_unit(headers[i])) if kind == "level" else None
+            if found:
+                levels[i] = levels_of(found[1].group("lv"), context)
         totals = sorted(i for i, kind in kinds.items() if kind == "total")
-        units = {}
-        for i in [*levels, *totals]:
-            m = _UNIT.search(headers[i])
-            units[i] = (m.group(1) or m.group(2)) if m else unit
+        units = {i: header_unit(headers[i]) or unit for i in [*levels, *totals]}
         return _Columns(recipient, levels, totals, headers, units, body)
     return None
 
@@ -542,22 +307,22 @@ def _columns(doc: Document, grid: _Grid, context: Region | None) -> _Columns | N
 @dataclass(frozen=True)
 class _Row:
     label: str
-    cell: _Cell
+    cell: GridCell
     kind: str  # total | part | row
     amounts: dict[int, Amount]
 
 
-def _rows(doc: Document, grid: _Grid, cols: _Columns) -> list[_Row]:
+def _rows(doc: Document, grid: Grid, cols: _Columns) -> list[_Row]:
     rows: list[_Row] = []
     for cells in grid.rows[cols.body :]:
         if cols.recipient >= len(cells):
             continue
         cell = cells[cols.recipient]
         label = squash(cell.text)
-        if not label or _SUBTOTAL_ROW.search(label):
+        kind = row_kind(label)
+        if not label or kind == "subtotal":
             continue
-        kind = "total" if _TOTAL_ROW.match(label) else "part" if _PART_ROW.match(label) else "row"
-        label = _PART_ROW.sub("", label)
+        label = without_part_mark(label)
         amounts: dict[int, Amount] = {}
         for i in cols.money:
             if i >= len(cells) or (parsed := parse_amount(cells[i].text, cols.units[i])) is None:
@@ -681,12 +446,12 @@ def find_allocations(doc: Document, metadata: ReportMetadata) -> tuple[list[Allo
     notice = read_notice(doc, metadata)
     if notice is None:
         return [], []
-    blocks = _text_blocks(doc)
-    pipes = _pipe_grids(doc, blocks, len(doc.tables))
-    lines, issues = _line_grids(doc, blocks, len(doc.tables) + len(pipes))
+    blocks = text_blocks(doc)
+    pipes = pipe_grids(doc, blocks, len(doc.tables))
+    lines, issues = line_grids(doc, blocks, len(doc.tables) + len(pipes), _header_kind)
     context = notice.payer.region if notice.payer else None
     allocations: list[Allocation] = []
-    for grid in sorted([*_document_grids(doc), *pipes, *lines], key=lambda g: g.start):
+    for grid in sorted([*document_grids(doc), *pipes, *lines], key=lambda g: g.start):
         cols = _columns(doc, grid, context)
         if cols is None:
             continue
@@ -694,6 +459,13 @@ def find_allocations(doc: Document, metadata: ReportMetadata) -> tuple[list[Allo
         allocations.extend(_allocations(doc, notice, cols, rows))
         issues.extend(_checks(doc, notice.fund, cols, rows))
     return allocations, issues
+
+
+@component("allocations", needs=["metadata"], provides=["allocations", "issues"])
+def read_allocations(doc: Document, found: ReportRecords) -> None:
+    allocations, issues = find_allocations(doc, found.metadata)
+    found.allocations.extend(allocations)
+    found.issues.extend(issues)
 
 
 __all__ = ["find_allocations", "read_notice", "without_own_number"]

@@ -37,7 +37,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from kg.document import Document
-from kg.records import Amount, Evidence
+from kg.extract.component import component
+from kg.records import Amount, Evidence, ReportRecords
 
 _MULTIPLIER = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _UNIT_NAMES = {"元": "元", "万元": "万元", "亿元": "亿元", "万": "万元", "亿": "亿元"}
@@ -45,9 +46,7 @@ _UNIT_NAMES = {"元": "元", "万元": "万元", "亿元": "亿元", "万": "万
 # A digit run with single separators (, ， . or one space) between digits; no backtracking blow-up
 # because every repetition consumes a digit.
 _DIGITS = r"\d(?:[,，. ]?\d)*"
-_AMOUNT_ALONE = re.compile(
-    rf"\s*[¥￥]?\s*(?P<sign>[-−]?)\s*(?P<num>{_DIGITS})\s*(?P<unit>亿元|万元|元|万|亿)?\s*"
-)
+_AMOUNT_ALONE = re.compile(rf"\s*[¥￥]?\s*(?P<sign>[-−]?)\s*(?P<num>{_DIGITS})\s*(?P<unit>亿元|万元|元|万|亿)?\s*")
 _AMOUNT_IN_TEXT = re.compile(
     rf"(?:(?<![A-Za-z\d.\-−])(?P<sign>[-−]))?(?<![A-Za-z\d.])(?P<num>{_DIGITS}) ?(?P<unit>亿元|万元|元|万|亿)"
 )
@@ -73,9 +72,7 @@ _CUT_AFTER = re.compile(
     r"下达|下拨|拨付|安排|追加|追回|用于|投入|涉及|争取|收到|获得|包括"
 )
 _LEVEL = re.compile(r"中央|省级|市级|县级|区级|乡级|镇级|本级|上级|[省市县区]财政")
-_LEADING = re.compile(
-    r"^(?:[\s\-–—·•、，,：:]|[(（]?\d{1,2}[)）.、]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.]|其中|为)+"
-)
+_LEADING = re.compile(r"^(?:[\s\-–—·•、，,：:]|[(（]?\d{1,2}[)）.、]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.]|其中|为)+")
 
 
 def _valid_grouping(integer: str) -> bool:
@@ -226,3 +223,8 @@ def find_amounts(doc: Document) -> list[Amount]:
             )
             previous_end = m.end()
     return found
+
+
+@component("amounts", provides=["amounts"])
+def read_amounts(doc: Document, found: ReportRecords) -> None:
+    found.amounts.extend(find_amounts(doc))

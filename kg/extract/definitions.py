@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from kg.document import Document
-from kg.records import ClassificationScheme, Definition, Evidence
+from kg.extract.component import component
+from kg.records import ClassificationScheme, Definition, Evidence, ReportRecords
 
 _SECTION_START = re.compile(r"名词解释")
 _SECTION_END = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|附件|附表|[一二三四五六七八九十]+、(?!.*名词解释))")
@@ -66,7 +67,13 @@ def find_definitions(doc: Document) -> list[Definition]:
                 continue
             scheme, code = resolved
             start, end = block.start + match.start("text"), block.start + match.end("text")
-            definition = Definition(match.group("term").strip(), scheme, code, doc.text[start:end].strip(),
-                                    Evidence.of(doc, start, end))
+            definition = Definition(
+                match.group("term").strip(), scheme, code, doc.text[start:end].strip(), Evidence.of(doc, start, end)
+            )
             found.setdefault((scheme.value, code), definition)  # the first entry of a code wins
     return list(found.values())
+
+
+@component("definitions", provides=["definitions"])
+def read_definitions(doc: Document, found: ReportRecords) -> None:
+    found.definitions.extend(find_definitions(doc))

@@ -41,7 +41,8 @@ from datetime import date
 
 from kg.document import Document, Table
 from kg.extract import orgs
-from kg.records import Evidence, GovLevel, Organisation, ReportKind, ReportMetadata
+from kg.extract.component import component
+from kg.records import Evidence, GovLevel, Organisation, ReportKind, ReportMetadata, ReportRecords
 
 _HEAD_LINES = 40  # the title is among the first lines of a report
 _TITLE_MAX_LINES = 4
@@ -459,19 +460,11 @@ def find_subordinate_units(doc: Document, publisher: Organisation | None) -> lis
     return list(units.values())
 
 
-def find_supervising_bodies(doc: Document, publisher: Organisation | None) -> list[Organisation]:
-    """Departments named as 主管部门 in tables whose implementing unit is the publisher."""
-    if publisher is None:
-        return []
-    spans = orgs.mention_spans(doc.text)
-    bodies: dict[str, Organisation] = {}
-    for table in doc.tables:
-        supervisors, units = _table_roles(doc, table)
-        if not any(_same_body(doc.text[s:e], publisher) for s, e in units):
-            continue
-        for s, e in supervisors:
-            for a, b in _spans_between(spans, s, e):
-                body = orgs.organisation(doc, a, b, context=publisher.region, role="supervising")
-                if body.name != publisher.name:
-                    bodies.setdefault(body.name, body)
-    return list(bodies.values())
+@component("metadata", provides=["metadata"])
+def read_metadata(doc: Document, found: ReportRecords) -> None:
+    found.metadata = extract_metadata(doc)
+
+
+@component("subordinate-units", needs=["metadata"], provides=["organisations"])
+def read_subordinate_units(doc: Document, found: ReportRecords) -> None:
+    found.organisations.extend(find_subordinate_units(doc, found.metadata.publisher))

@@ -34,7 +34,8 @@ from typing import Any
 
 from kg.document import Document
 from kg.extract import regions
-from kg.records import Evidence, GovLevel, Organisation, Region
+from kg.extract.component import component
+from kg.records import Evidence, GovLevel, Organisation, Region, ReportRecords
 
 LABEL = "ORG"
 _HAN = r"\u4e00-\u9fff"
@@ -343,3 +344,16 @@ def find_organisations(doc: Document, context: Region | None = None) -> list[Org
 def mention_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The organisation spans of a text (cached), for extractors that work on offsets."""
     return _mention_spans(text)
+
+
+@component("organisations", needs=["metadata", "organisations"], provides=["organisations"])
+def read_mentions(doc: Document, found: ReportRecords) -> None:
+    """Organisations the report names, each at its first mention, less its units and its publisher."""
+    publisher = found.metadata.publisher
+    known = {o.name for o in found.organisations}
+    if publisher is not None:
+        known.add(publisher.name)
+    first: dict[str, Organisation] = {}
+    for org in find_organisations(doc, publisher.region if publisher else None):
+        first.setdefault(org.name, org)
+    found.organisations.extend(o for o in first.values() if o.name not in known)

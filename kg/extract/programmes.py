@@ -76,14 +76,26 @@ from decimal import Decimal
 from kg.document import Block, Cell, Document, Row
 from kg.extract import orgs
 from kg.extract.amounts import find_amounts, parse_amount
+from kg.extract.component import component
 from kg.extract.metadata import title_lines
+from kg.extract.table.forms import (
+    FORM_TITLE,
+    form_kind,
+    form_label,
+    label_text,
+    value_after,
+)
+from kg.extract.table.grid import cell_evidence
+from kg.extract.table.headers import header_phase
+from kg.extract.table.layouts import rules
+from kg.extract.table.rows import pair_in_order
+from kg.extract.table.units import header_unit, last_caption_unit
 from kg.lexicon.levels import LEVEL_SEQ, LEVEL_WORD, levels_of, local_levels
 from kg.lexicon.names import programme_key
 from kg.lexicon.text import squash
 from kg.records import (
     Amount,
     BudgetPhase,
-    CellRef,
     ConsistencyIssue,
     Evidence,
     FundingSource,
@@ -91,6 +103,7 @@ from kg.records import (
     Organisation,
     Programme,
     Region,
+    ReportRecords,
 )
 
 _HAN = r"\u4e00-\u9fff"
@@ -98,23 +111,7 @@ _HAN = r"\u4e00-\u9fff"
 # -- shared vocabulary ---------------------------------------------------------------------------
 
 _FUNDING_NOUN = r"财政|补助|直补|直达|配套|专项|资金|转移支付|拨款"
-_UNIT_IN_CELL = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
-_UNIT_CAPTION = re.compile(r"单位\s*[:：]\s*(万元|元|亿元)")
 
-_KINDS = (
-    ("transfer", re.compile("转移支付")),
-    ("department-overall", re.compile("部门整体|整体支出|单位整体")),
-    ("second-level", re.compile("二级项目")),
-    ("first-level", re.compile("一级项目")),
-    ("special", re.compile("重点|专项|特定")),
-)
-
-
-def _kind_of(title: str) -> str | None:
-    return next((kind for kind, pattern in _KINDS if pattern.search(title)), None)
-
-
-_KEY_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 
 
 # -- programmes being read -------------------------------------------------------------------------
@@ -209,44 +206,9 @@ class _Context:
 
 # -- forms: labels and organisations --------------------------------------------------------------
 
-_FORM_TITLE = re.compile(r"(?:自评表|申报表|目标表|评价表)(?:[(（]\d{4}年度?[)）])?$")
-_NAME_LABEL = re.compile(r"^(?:转移支付|重点|专项)?[(（]?项目[)）]?名称$")
-_CODE_LABEL = re.compile(r"^项目(?:编码|代码|编号)$")
-_CENTRAL_LABEL = re.compile(r"^中央主管部门$")
-_LOCAL_LABEL = re.compile(r"^(?:地方|项目|省级|市级|县级)?主管(?:部门|单位)$")
-_UNIT_LABEL = re.compile(r"^(?:项目)?(?:实施单位|资金使用单位|执行单位)(?:名称)?$")
-_LABELS = (_NAME_LABEL, _CODE_LABEL, _CENTRAL_LABEL, _LOCAL_LABEL, _UNIT_LABEL)
-_LABEL_HINT = re.compile(r"名\s*称|编\s*码|代\s*码|编\s*号|主\s*管|单\s*位")  # cheap test before the patterns
 _CODE = re.compile(r"^[0-9A-Za-z]{6,}$")
 _DEPT_CODE = re.compile(r"^\d+\s*[-－—]\s*(?P<name>.+)$")
 _NO_VALUE = frozenset({"无", "/", "-", "—", "／"})
-_COLUMN_WORD = re.compile(r"^\s*(?:金\s*额|合\s*计|小\s*计|备\s*注|说\s*明|数\s*量|单\s*位)|金额\s*$")
-
-
-def _label_text(text: str) -> str:
-    return squash(text).rstrip(":：")
-
-
-def _is_label(text: str) -> bool:
-    squashed = squash(text)
-    return squashed.endswith((":", "：")) or any(p.match(squashed) for p in _LABELS)
-
-
-def _value_after(cells: tuple[Cell, ...], i: int) -> tuple[int, Cell] | None:
-    """The next non-empty cell after a label, unless it is another label or a column header.
-
-    In a list table (科目编码 | 项目名称 | 年初预算数 …) 项目名称 heads a column: no value there.
-    """
-    for j in range(i + 1, len(cells)):
-        text = cells[j].text
-        if text.strip():
-            header = _is_label(text) or _is_money_header(text) or _COLUMN_WORD.search(text)
-            return None if header else (j, cells[j])
-    return None
-
-
-def _cell_evidence(doc: Document, table: int, row: int, col: int, cell: Cell) -> Evidence:
-    return Evidence.of(doc, cell.start, cell.end, cell=CellRef(table, row, col))
 
 
 def _organisation(ctx: _Context, text: str, evidence: Evidence, role: str) -> Organisation | None:
@@ -280,37 +242,8 @@ def _coded_department(ctx: _Context, short: str, evidence: Evidence, role: str) 
 
 # -- forms: money rows ----------------------------------------------------------------------------
 
-_HEADER_PHASES = (
-    (BudgetPhase.CARRIED_OVER, re.compile(r"上年(?:度)?结[转余]|年初结[转余]|以前年度结[转余]")),
-    (BudgetPhase.INITIAL, re.compile(r"年初(?:预算|计划)")),
-    (BudgetPhase.EXECUTED, re.compile(r"执行|决算|支出|实际使用|使用金额")),
-    (BudgetPhase.ALLOCATED, re.compile(r"下达|到位|拨付")),
-    (BudgetPhase.ADJUSTED, re.compile(r"调整|预算数|预算金额|全年预算|预算$")),
-)
 _MONEY_WORD = re.compile(r"资金|金额|万元|元")
-_HEADER_HINT = re.compile(r"预\s*算|执\s*行|决\s*算|支\s*出|结\s*[转余]|下\s*达|到\s*位|拨\s*付|调\s*整")
-_NOT_MONEY = re.compile(r"率|/|分值|得分|权重|指标|目标|情况|比例|%|说明")
 _ROW_PREFIX = re.compile(r"^(?:其中|含)[:：]?")
-_TOTAL_ROW = re.compile(r"^(?:年度)?(?:项目)?(?:资金)?(?:总额|总金额|总计|合计)$")
-_LEVEL_ROW = re.compile(rf"^(?P<lv>{LEVEL_WORD})(?:财政)?(?:补助|专项|转移支付|配套)?(?:资金|拨款|补助)?$")
-_LOCAL_ROW = re.compile(r"^地方(?:财政)?(?:资金|配套资金)$")
-_PART_ROW = re.compile(r"^(?:其他|自筹|社会)(?:财政)?资金$")
-_FUND_ROW = re.compile(
-    r"^(?:(?:当年|本年)?财政拨款|一般公共预算|政府性基金|国有资本|社会保险基金|上年结[转余]|财政专户)"
-)
-
-
-def _is_money_header(text: str) -> bool:
-    """年初预算数, 全年执行数 (B): a phase header, not a name that holds a phase word (…提前下达)."""
-    squashed = _KEY_BRACKETS.sub("", squash(text))
-    return squashed.endswith(("数", "额")) and _header_phase(text) is not None
-
-
-def _header_phase(text: str) -> BudgetPhase | None:
-    if len(text) > 30 or not _HEADER_HINT.search(text) or _NOT_MONEY.search(text):
-        return None
-    squashed = squash(_UNIT_IN_CELL.sub("", text))
-    return next((phase for phase, pattern in _HEADER_PHASES if pattern.search(squashed)), None)
 
 
 @dataclass
@@ -339,19 +272,15 @@ def _row_label(cells: tuple[Cell, ...], first_money: int) -> tuple[int, str] | N
 
 def _row_role(label: str, region: Region | None) -> tuple[str, tuple[GovLevel, ...]] | None:
     """total / level / part / fund, or None for a row that is no funding row at all."""
-    text = _ROW_PREFIX.sub("", _label_text(label))
-    if _TOTAL_ROW.match(text):
-        return "total", ()
-    m = _LEVEL_ROW.match(text)
-    if m:
+    found = rules("funding_rows").match(_ROW_PREFIX.sub("", label_text(label)))
+    if found is None:
+        return None
+    role, m = found
+    if role == "level":
         return "level", levels_of(m.group("lv"), region)
-    if _LOCAL_ROW.match(text):
+    if role == "local":
         return "level", local_levels(region)
-    if _PART_ROW.match(text):
-        return "part", ()
-    if _FUND_ROW.match(text):
-        return "fund", ()
-    return None
+    return role, ()
 
 
 def _money_cells(cells: tuple[Cell, ...], label_col: int, header: _Header) -> dict[BudgetPhase, int]:
@@ -361,7 +290,7 @@ def _money_cells(cells: tuple[Cell, ...], label_col: int, header: _Header) -> di
     if all(i in header_cols for i in after):
         return {phase: i for i, phase in header.columns.items() if i < len(cells)}
     # Shifted cells: pair the non-empty cells of the row and the header in order.
-    return {header.columns[h]: i for h, i in zip(header.filled, after, strict=False) if h in header.columns}
+    return {header.columns[h]: i for h, i in pair_in_order(header.filled, after).items() if h in header.columns}
 
 
 # -- forms: the row stream ------------------------------------------------------------------------
@@ -389,9 +318,9 @@ class _FormReader:
     def text_block(self, block: Block) -> None:
         text = self.ctx.doc.text[block.start : block.end].strip()
         squashed = squash(text)
-        if len(squashed) <= 60 and _FORM_TITLE.search(squashed):
+        if len(squashed) <= 60 and FORM_TITLE.search(squashed):
             self.close()
-            self.form = _Form(block.start, _kind_of(squashed))
+            self.form = _Form(block.start, form_kind(squashed))
             self.caption_start = None
         elif "。" in text or len(squashed) > 60:
             self.close()
@@ -404,9 +333,9 @@ class _FormReader:
         if not filled:
             return
         self.above, self.last = self.last, (table, row)
-        if len(filled) == 1 and _FORM_TITLE.search(squash(filled[0].text)):
+        if len(filled) == 1 and FORM_TITLE.search(squash(filled[0].text)):
             self.close()
-            self.form = _Form(row.start, _kind_of(squash(filled[0].text)))
+            self.form = _Form(row.start, form_kind(squash(filled[0].text)))
             return
         if self.form is None:
             self.form = _Form(self.caption_start if self.caption_start is not None else row.start)
@@ -433,28 +362,25 @@ class _FormReader:
         assert form is not None
         cells = row.cells
         for i, cell in enumerate(cells):
-            if len(cell.text) > 24 or not _LABEL_HINT.search(cell.text):
-                continue
-            label = _label_text(cell.text)
-            pattern = next((p for p in _LABELS if p.match(label)), None)
-            if pattern is None:
+            field = form_label(cell.text)
+            if field is None:
                 continue
             found = True
-            value = _value_after(cells, i)
+            value = value_after(cells, i)
             if value is None:
                 continue
             col, vcell = value
-            evidence = _cell_evidence(doc, table, index, col, vcell)
-            if pattern is _NAME_LABEL:
-                self._start_programme(squash(vcell.text), evidence, label)
+            evidence = cell_evidence(doc, table, index, col, vcell)
+            if field == "name":
+                self._start_programme(squash(vcell.text), evidence, label_text(cell.text))
             elif form.draft is None:
                 continue
-            elif pattern is _CODE_LABEL:
+            elif field == "code":
                 code = squash(vcell.text)
                 form.draft.code = code if _CODE.match(code) else form.draft.code
-            elif pattern is _CENTRAL_LABEL:
+            elif field == "central-supervisor":
                 form.draft.central_supervisor = _organisation(self.ctx, vcell.text, evidence, "supervising")
-            elif pattern is _LOCAL_LABEL:
+            elif field == "local-supervisor":
                 form.draft.local_supervisor = _organisation(self.ctx, vcell.text, evidence, "supervising")
             else:
                 form.draft.implementing_unit = _organisation(self.ctx, vcell.text, evidence, "mentioned")
@@ -475,7 +401,7 @@ class _FormReader:
         assert form is not None
         if form.draft is None and self.ctx.default is None:
             return False
-        columns = {i: p for i, c in enumerate(row.cells) if (p := _header_phase(c.text)) is not None}
+        columns = {i: p for i, c in enumerate(row.cells) if (p := header_phase(c.text)) is not None}
         if not columns or any(parse_amount(c.text) is not None for c in row.cells):
             return False
         # One phase word alone (按时下达资金 in an indicator row) is no header unless money is named.
@@ -501,12 +427,10 @@ class _FormReader:
             rows.append(self.above[1])  # a two-row header: 金额（万元） over 预算数 | 执行数
         for cells in rows:
             for cell in cells.cells:
-                m = _UNIT_IN_CELL.search(cell.text)
-                if m:
-                    return m.group(1) or m.group(2)
+                if unit := header_unit(cell.text):
+                    return unit
         assert self.form is not None
-        found = _UNIT_CAPTION.findall(self.ctx.doc.text, self.form.start, row.start)
-        return found[-1] if found else "元"
+        return last_caption_unit(self.ctx.doc.text, self.form.start, row.start) or "元"
 
     def _money_row(self, table: int, index: int, row: Row) -> None:
         form, ctx = self.form, self.ctx
@@ -530,7 +454,7 @@ class _FormReader:
             parsed = parse_amount(cell.text, header.unit)
             if parsed is None:
                 continue
-            evidence = _cell_evidence(ctx.doc, table, index, col, cell)
+            evidence = cell_evidence(ctx.doc, table, index, col, cell)
             amounts[phase] = Amount(parsed[0], cell.text, parsed[1], evidence, label)
         kind, levels = role
         form.rows.append(_MoneyRow(kind, label, levels, amounts))
@@ -869,10 +793,10 @@ def _titled_programme(doc: Document) -> _Draft | None:
     if years:  # a body the organisation patterns do not know stands before the year
         first = years[-1].end()
     name = title[first:last]
-    if len(name) < 2 or _GENERIC_NAME.match(name) or _kind_of(title[pos:]) == "department-overall":
+    if len(name) < 2 or _GENERIC_NAME.match(name) or form_kind(title[pos:]) == "department-overall":
         return None
     start, end = chars[first], chars[last - 1] + 1
-    kind = "transfer" if m.group("transfer") else _kind_of(name)
+    kind = "transfer" if m.group("transfer") else form_kind(name)
     return _Draft(name, Evidence.of(doc, start, end), kind=kind)
 
 
@@ -938,6 +862,14 @@ def find_programmes(
     sources = _settle(ctx)
     programmes = sorted((d.programme() for d in ctx.registry.drafts), key=lambda p: p.evidence.start)
     return programmes, sources, ctx.issues
+
+
+@component("programmes", needs=["metadata", "amounts"], provides=["programmes", "funding_sources", "issues"])
+def read_programmes(doc: Document, found: ReportRecords) -> None:
+    programmes, sources, issues = find_programmes(doc, found.metadata.publisher, found.amounts)
+    found.programmes.extend(programmes)
+    found.funding_sources.extend(sources)
+    found.issues.extend(issues)
 
 
 __all__ = ["find_programmes"]

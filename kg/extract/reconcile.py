@@ -38,9 +38,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from kg.document import Document
 from kg.extract.budget.templates import Catalogue, ProseTotal, Template, load_templates
+from kg.extract.component import component
 from kg.lexicon.text import label_key
-from kg.records import Amount, BudgetLine, BudgetPhase, ConsistencyIssue
+from kg.records import Amount, BudgetLine, BudgetPhase, ConsistencyIssue, ReportRecords
 
 _STEP = {"元": Decimal("0.01"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -367,6 +369,18 @@ def prose_identities(amounts: Sequence[Amount]) -> list[ConsistencyIssue]:
         f"（相差 {format(total.yuan - expected, 'f')} 元）"
     )
     return [
-        ConsistencyIssue("prose-total", description, expected, total.yuan, tolerance,
-                         (total.evidence, income.evidence, carry_in.evidence))
+        ConsistencyIssue(
+            "prose-total",
+            description,
+            expected,
+            total.yuan,
+            tolerance,
+            (total.evidence, income.evidence, carry_in.evidence),
+        )
     ]
+
+
+@component("reconciliation", needs=["budget_lines", "amounts"], provides=["issues"])
+def check_report(doc: Document, found: ReportRecords) -> None:
+    found.issues.extend(reconcile(found.budget_lines))
+    found.issues.extend(prose_identities(found.amounts))

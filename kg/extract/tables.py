@@ -14,7 +14,14 @@ from __future__ import annotations
 from kg.document import Document
 from kg.extract.budget.prose import find_prose_lines
 from kg.extract.budget.tables import find_table_lines
-from kg.records import Amount, BudgetLine
+from kg.extract.component import component
+from kg.records import Amount, BudgetLine, ReportRecords
+
+
+@component("budget-lines", needs=["amounts"], provides=["budget_lines"])
+def read_budget_lines(doc: Document, found: ReportRecords) -> None:
+    found.budget_lines.extend(find_budget_lines(doc, found.amounts))
+
 
 __all__ = ["find_budget_lines", "find_prose_lines", "find_table_lines"]
 

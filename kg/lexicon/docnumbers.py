@@ -34,23 +34,30 @@ _HAN = "\u4e00-\u9fff"
 _YEAR = r"(?:19|20)\d{2}"
 _SERIAL = r"\d{1,5}"
 INNER_SPACE = r"[ \t]*"  # spaces, as PDF exports scatter them
+_O, _C, _SP = f"[{OPEN_BRACKETS}]", f"[{CLOSE_BRACKETS}]", INNER_SPACE
 
 # The anchor is what follows the issuer; the issuer itself is cut out of the preceding run afterwards.
+# y1–y3 are the written forms; y4 lost its closing bracket (〔2022317号) and y5 both (财预2017126 号),
+# so their serial runs on from the year: the year is always four digits.
 _ANCHOR = (
-    rf"(?:[{OPEN_BRACKETS}]{INNER_SPACE}(?P<y1>{_YEAR}){INNER_SPACE}[{CLOSE_BRACKETS}]{INNER_SPACE}第?{INNER_SPACE}(?P<n1>{_SERIAL}){INNER_SPACE}号"
-    rf"|(?P<y2>{_YEAR}){INNER_SPACE}[{OPEN_BRACKETS}]{INNER_SPACE}第?{INNER_SPACE}(?P<n2>{_SERIAL}){INNER_SPACE}[{CLOSE_BRACKETS}]{INNER_SPACE}号"
-    rf"|(?P<y3>{_YEAR}){INNER_SPACE}年{INNER_SPACE}第{INNER_SPACE}(?P<n3>{_SERIAL}){INNER_SPACE}号)"
+    rf"(?:{_O}{_SP}(?P<y1>{_YEAR}){_SP}{_C}{_SP}第?{_SP}(?P<n1>{_SERIAL}){_SP}号"
+    rf"|(?P<y2>{_YEAR}){_SP}{_O}{_SP}第?{_SP}(?P<n2>{_SERIAL}){_SP}{_C}{_SP}号"
+    rf"|(?P<y3>{_YEAR}){_SP}年{_SP}第{_SP}(?P<n3>{_SERIAL}){_SP}号"
+    rf"|{_O}{_SP}(?P<y4>{_YEAR})(?P<n4>\d{{1,4}}){_SP}号"
+    rf"|(?P<y5>{_YEAR})(?P<n5>\d{{1,4}}){_SP}号)"
 )
 # Search for the anchor right after a Han character, then walk back over the issuer run: searching
 # for the run first would retry at every Han character of the report.
-ANCHOR_IN_TEXT = re.compile(rf"(?<=[{_HAN}]){INNER_SPACE}{_ANCHOR}(?!\d)")
+ANCHOR_IN_TEXT = re.compile(rf"(?<=[{_HAN}]){_SP}{_ANCHOR}(?!\d)")
 _IS_HAN = re.compile(rf"[{_HAN}]")
 _MAX_RUN = 30  # longer runs hold a lead-in well before any plausible issuer
+# An anonymised issuer (X 财社, XX财发) keeps its placeholder letters: they are part of the number.
+PLACEHOLDER = re.compile(r"(?:[XxＸ×]{1,3})[ \t]?$")
 # parse_document_number sees the input without spaces, wrapped in optional brackets.
-_ALONE = re.compile(rf"[{OPEN_BRACKETS}]?(?P<run>[{_HAN}]+){_ANCHOR.replace(INNER_SPACE, '')}[{CLOSE_BRACKETS}]?")
-_ALONE_NO_HAO = re.compile(
-    rf"[{OPEN_BRACKETS}]?(?P<run>[{_HAN}]+)[{OPEN_BRACKETS}](?P<y1>{_YEAR})[{CLOSE_BRACKETS}]第?(?P<n1>{_SERIAL})"
-)
+_ALONE = re.compile(rf"{_O}?(?P<run>(?:[Xx×]{{1,3}})?[{_HAN}]+){_ANCHOR.replace(_SP, '')}{_C}?")
+_ALONE_NO_HAO = re.compile(rf"{_O}?(?P<run>(?:[Xx×]{{1,3}})?[{_HAN}]+){_O}(?P<y1>{_YEAR}){_C}第?(?P<n1>{_SERIAL})")
+# A number without any bracket could be an address (建设路20081号): such issuers are refused.
+_NOT_AN_ISSUER = re.compile(r"[路街道巷村楼栋室号区镇乡]$")
 
 # Words after which the issuer starts (see the module docstring). Longest first, so 按照 wins over 按.
 _LEAD_INS = sorted(
@@ -59,7 +66,7 @@ _LEAD_INS = sorted(
         "制定", "制发", "贯彻", "落实", "执行", "严格", "文件", "精神", "要求", "规定", "通知", "意见",
         "办法", "方案", "细则", "决定", "批复", "关于", "以及", "详见", "参见",
         "的", "了", "和", "及", "与", "等", "按", "据", "见", "由", "在", "是", "为", "将", "对", "即",
-        "以", "或", "并", "号",
+        "以", "或", "并", "号", "通过",
     },
     key=len,
     reverse=True,
@@ -69,8 +76,11 @@ _MAX_ISSUER = 8
 _MAX_ISSUER_NAMED = 12  # 公告/令 2019年第39号: the issuer is a full organisation name
 _NAMED_KINDS = ("公告", "通告", "公报", "令")
 
-def issuer_start(run: str, named: bool) -> int | None:
-    """Offset in `run` where the issuer code starts, or None when no plausible issuer is left."""
+def issuer_start(run: str, named: bool, bare: bool = False) -> int | None:
+    """Offset in `run` where the issuer code starts, or None when no plausible issuer is left.
+
+    `named` is the 2019年第39号 form (the issuer a full name ending in 公告/令 …); `bare` a number
+    whose brackets are all gone, whose issuer must be two characters or more and no address."""
     cut = 0
     for m in _LEAD_IN.finditer(run):
         cut = m.end()
@@ -79,6 +89,8 @@ def issuer_start(run: str, named: bool) -> int | None:
     issuer = run[cut:].replace(" ", "")
     limit = _MAX_ISSUER_NAMED if named else _MAX_ISSUER
     if not issuer or len(issuer) > limit or (named and not issuer.endswith(_NAMED_KINDS)):
+        return None
+    if bare and (len(issuer) < 2 or _NOT_AN_ISSUER.search(issuer)):
         return None
     return cut
 
@@ -100,9 +112,18 @@ def run_start(text: str, end: int) -> int:
 
 def number_from(m: re.Match[str], run: str) -> DocumentNumber:
     groups = m.groupdict()
-    year = groups.get("y1") or groups.get("y2") or groups.get("y3")
-    serial = groups.get("n1") or groups.get("n2") or groups.get("n3")
-    return DocumentNumber(run.replace(" ", ""), int(year), str(int(serial)))
+    form = next(i for i in "12345" if groups.get(f"y{i}"))
+    return DocumentNumber(run.replace(" ", ""), int(groups[f"y{form}"]), str(int(groups[f"n{form}"])))
+
+
+def is_bare(m: re.Match[str]) -> bool:
+    """A number written without any bracket (财预2017126号)."""
+    return bool(m.groupdict().get("y5"))
+
+
+def is_named(m: re.Match[str]) -> bool:
+    """The 公告2019年第39号 form, whose issuer is a full name."""
+    return bool(m.groupdict().get("y3"))
 
 
 def parse_document_number(text: str) -> DocumentNumber | None:
@@ -116,8 +137,8 @@ def parse_document_number(text: str) -> DocumentNumber | None:
     if m is None:
         return None
     run = m.group("run")
-    named = bool(m.groupdict().get("y3"))
-    cut = issuer_start(run, named)
+    letters = len(run) - len(run.lstrip("Xx×"))
+    cut = issuer_start(run[letters:], is_named(m), is_bare(m))
     if cut is None:
         return None
-    return number_from(m, run[cut:])
+    return number_from(m, run[:letters] + run[letters + cut :])

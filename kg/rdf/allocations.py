@@ -26,9 +26,9 @@ from __future__ import annotations
 from pyoxigraph import Literal, NamedNode
 
 from kg.rdf import iris
-from kg.rdf.budget import TRUE, BudgetMapper, programme_iri
-from kg.rdf.mapping import ReportMapper, decimal_literal, typed, zh
-from kg.rdf.terms import CODE, DCTERMS, ELI, FKG, QB, RDF, RDFS, XSD
+from kg.rdf.literals import TRUE, decimal, typed, zh
+from kg.rdf.mapper import ReportMapper, programme_iri
+from kg.rdf.terms import CODE, ELI, FKG, QB, RDF, RDFS, XSD
 from kg.records import Allocation, Classification, ClassificationScheme, GovLevel, Notice, Programme
 
 ALLOCATES = FKG.allocates
@@ -37,24 +37,9 @@ _RANK = {level: i for i, level in enumerate(GovLevel)}  # central first
 
 
 def _policy_document(m: ReportMapper, notice: Notice, issuers: list[NamedNode]) -> None:
-    number = notice.number
-    if number is None:
+    if notice.number is None:
         return
-    node = iris.policy_iri(number.canonical, None)
-    m.add_all(
-        node,
-        [
-            (RDF.type, FKG.PolicyDocument),
-            (RDF.type, ELI.LegalResource),
-            (RDFS.label, zh(number.canonical)),
-            (FKG.documentNumber, Literal(number.canonical)),
-            (ELI.id_local, Literal(number.canonical)),
-            (FKG.issuerCode, Literal(number.issuer_code)),
-            (FKG.documentYear, typed(number.year, XSD.gYear)),
-            (FKG.serialNumber, Literal(number.serial)),
-            (DCTERMS.title, zh(notice.title)),
-        ],
-    )
+    node = m.policy_document(notice.number, notice.title)
     for issuer in issuers:
         m.add(node, ELI.passed_by, issuer)
     m.add(m.report, ELI.realizes, node)
@@ -101,7 +86,7 @@ class _NoticeMapper:
         self.function = None
         if notice.function_code:
             classification = Classification(ClassificationScheme.FUNCTIONAL, notice.function_code, "")
-            self.function = BudgetMapper(m).concept(classification)
+            self.function = m.concept(classification)
         m.add(m.report, RDF.type, FKG.AllocationNotice)
         _policy_document(m, notice, issuers)
 
@@ -116,7 +101,7 @@ class _NoticeMapper:
                 (FKG.programme, self.programme),
                 (FKG.fiscalYear, self.year),
                 (FKG.budgetPhase, CODE.budget_phase(allocation.phase.value)),
-                (FKG.amount, decimal_literal(amount.yuan)),
+                (FKG.amount, decimal(amount.yuan)),
                 (FKG.originalText, Literal(amount.text)),
                 (FKG.originalUnit, zh(amount.unit)),
                 (FKG.functionalClassification, self.function),

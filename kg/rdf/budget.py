@@ -11,42 +11,26 @@ from __future__ import annotations
 from pyoxigraph import Literal, NamedNode
 
 from kg.rdf import iris
-from kg.rdf.terms import CODE, DCTERMS, FKG, OBEU_DIM, PROV, QB, RDF, RDFS, SKOS, XSD
-from kg.records import (
-    BudgetLine,
-    Classification,
-    ClassificationScheme,
-    ConsistencyIssue,
-    Definition,
-    FundingSource,
-    Programme,
-)
+from kg.rdf.literals import TRUE, decimal
+from kg.rdf.mapper import ReportMapper, programme_iri
+from kg.rdf.terms import CODE, DCTERMS, FKG, OBEU_DIM, PROV, QB, RDF, RDFS, SKOS
+from kg.records import BudgetLine, ClassificationScheme, ConsistencyIssue, Definition, FundingSource, Programme
 
 _CLASSIFICATION_PROPERTY = {
     ClassificationScheme.FUNCTIONAL: FKG.functionalClassification,
     ClassificationScheme.ECONOMIC_DEPARTMENT: FKG.economicClassification,
     ClassificationScheme.ECONOMIC_GOVERNMENT: FKG.economicClassification,
 }
-TRUE = Literal("true", datatype=XSD.boolean)
-
-
-def programme_iri(programme: Programme, owner: str) -> NamedNode:
-    """Programmes with a 项目编码 are one resource across reports; others are per owner and name."""
-    if programme.code:
-        return NamedNode(f"{iris.ID_NS}programme/{iris.digest('code', programme.code)}")
-    return NamedNode(f"{iris.ID_NS}programme/{iris.digest('name', owner, programme.name)}")
 
 
 class BudgetMapper:
-    def __init__(self, mapper) -> None:  # a kg.rdf.mapping.ReportMapper
+    def __init__(self, mapper: ReportMapper) -> None:
         self.m = mapper
         self.records = mapper.records
-        meta = self.records.metadata
-        self.year = Literal(str(meta.fiscal_year), datatype=XSD.gYear) if meta.fiscal_year else None
+        self.year = mapper.fiscal_year()
         self.publisher = mapper.publisher_node
         self.programmes: dict[str, NamedNode] = {}
         self._datasets: set[str] = set()
-        self._concepts: set[str] = set()
 
     def dataset(self, line: BudgetLine) -> NamedNode:
         table = line.amount.evidence.cell.table if line.amount.evidence.cell else "prose"
@@ -79,7 +63,7 @@ class BudgetMapper:
                 (FKG.fiscalYear, self.year),
                 (FKG.budgetPhase, CODE.budget_phase(line.phase.value)),
                 (FKG.measure, CODE.measure(line.measure)),
-                (FKG.amount, _decimal(line.amount.yuan)),
+                (FKG.amount, decimal(line.amount.yuan)),
                 # A cell's text is its evidence's oa:exact and its unit the table's: state them once.
                 (FKG.originalText, Literal(line.amount.text) if ev.cell is None else None),
                 (FKG.originalUnit, Literal(line.amount.unit, language="zh") if ev.cell is None else None),
@@ -90,32 +74,8 @@ class BudgetMapper:
             ],
         )
         if line.classification is not None:
-            m.add(node, _CLASSIFICATION_PROPERTY[line.classification.scheme], self.concept(line.classification))
+            m.add(node, _CLASSIFICATION_PROPERTY[line.classification.scheme], m.concept(line.classification))
         m.derived(node, ev)
-        return node
-
-    def concept(self, c: Classification) -> NamedNode:
-        """The code-list concept of a classification; codes and names the shipped lists lack are
-        described from the report (a new concept, or the report's name as an alternative label)."""
-        from kg.lexicon.classification import concept, name_key
-
-        node = CODE.classification(c.scheme.value, c.code)
-        if node.value in self._concepts:
-            return node
-        self._concepts.add(node.value)
-        m = self.m
-        name = "".join(c.name.split())
-        known = concept(c.scheme, c.code)
-        if known is None:
-            m.add(node, RDF.type, SKOS.Concept)
-            m.add(node, SKOS.inScheme, NamedNode(f"{iris.CODE_NS}{c.scheme.value}"))
-            m.add(node, SKOS.notation, Literal(c.code))
-            if name:
-                m.add(node, SKOS.prefLabel, Literal(name, language="zh"))
-            if len(c.code) > 3:
-                m.add(node, SKOS.broader, CODE.classification(c.scheme.value, c.code[:-2]))
-        elif name and name_key(name) not in {name_key(n) for n in (known.name, *known.alt_names)}:
-            m.add(node, SKOS.altLabel, Literal(name, language="zh"))
         return node
 
     def definition(self, definition: Definition) -> None:
@@ -158,7 +118,8 @@ class BudgetMapper:
                 m.add(node, prop, dept)
                 m.add(node, FKG.supervisingDepartment, dept)
         unit = programme.implementing_unit
-        m.add(node, FKG.implementingUnit, m.organisation(unit, FKG.Department) if unit else self.publisher)
+        # A report without a known publisher and a programme without a unit name no implementer.
+        m.add_all(node, [(FKG.implementingUnit, m.organisation(unit, FKG.Department) if unit else self.publisher)])
         m.derived(node, programme.evidence)
         return node
 
@@ -186,7 +147,7 @@ class BudgetMapper:
                 (FKG.payee, payee),
                 (FKG.fiscalYear, self.year),
                 (FKG.budgetPhase, CODE.budget_phase(source.phase.value)),
-                (FKG.amount, _decimal(source.amount.yuan)),
+                (FKG.amount, decimal(source.amount.yuan)),
                 (FKG.originalText, Literal(source.amount.text)),
                 (FKG.originalUnit, Literal(source.amount.unit, language="zh")),
                 (RDFS.label, Literal(source.label, language="zh")),
@@ -224,9 +185,9 @@ class BudgetMapper:
                 (RDF.type, FKG.ConsistencyIssue),
                 (FKG.issueKind, Literal(issue.kind)),
                 (DCTERMS.description, Literal(issue.description, language="zh")),
-                (FKG.expectedValue, _decimal(issue.expected) if issue.expected is not None else None),
-                (FKG.foundValue, _decimal(issue.found) if issue.found is not None else None),
-                (FKG.tolerance, _decimal(issue.tolerance) if issue.tolerance is not None else None),
+                (FKG.expectedValue, decimal(issue.expected) if issue.expected is not None else None),
+                (FKG.foundValue, decimal(issue.found) if issue.found is not None else None),
+                (FKG.tolerance, decimal(issue.tolerance) if issue.tolerance is not None else None),
                 (FKG.statedIn, m.report),
             ],
         )
@@ -247,5 +208,6 @@ class BudgetMapper:
             self.definition(definition)
 
 
-def _decimal(value) -> Literal:
-    return Literal(format(value, "f"), datatype=XSD.decimal)
+def map_budget(m: ReportMapper) -> None:
+    """Budget lines, programmes, their funding flows, consistency issues and definitions."""
+    BudgetMapper(m).run()

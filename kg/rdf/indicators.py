@@ -12,49 +12,32 @@ with `fkg:evidenceOf` naming the property).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pyoxigraph import Literal, NamedNode
 
 from kg.lexicon.names import programme_key
 from kg.rdf import iris
-from kg.rdf.budget import programme_iri
-from kg.rdf.terms import CODE, FKG, RDF, RDFS, XSD
+from kg.rdf.literals import boolean, decimal, zh
+from kg.rdf.mapper import ReportMapper, programme_iri
+from kg.rdf.terms import CODE, FKG, RDF, RDFS
 from kg.records import Evaluation, Indicator, Measurement, Organisation, Programme
-
-TRUE = Literal("true", datatype=XSD.boolean)
-FALSE = Literal("false", datatype=XSD.boolean)
-
-
-def _zh(text: str) -> Literal:
-    return Literal(text, language="zh")
-
-
-def _decimal(value: Decimal) -> Literal:
-    return Literal(format(value, "f"), datatype=XSD.decimal)
 
 
 def _value(m: Measurement | None) -> Literal | None:
     """A number as xsd:decimal, anything else as the text written."""
     if m is None:
         return None
-    return _decimal(m.value) if m.value is not None else _zh(m.text)
+    return decimal(m.value) if m.value is not None else zh(m.text)
 
 
 def _number(m: Measurement | None) -> Literal | None:
-    return _decimal(m.value) if m is not None and m.value is not None else None
-
-
-def _boolean(value: bool | None) -> Literal | None:
-    return None if value is None else (TRUE if value else FALSE)
+    return decimal(m.value) if m is not None and m.value is not None else None
 
 
 class EvaluationMapper:
-    def __init__(self, mapper) -> None:  # a kg.rdf.mapping.ReportMapper
+    def __init__(self, mapper: ReportMapper) -> None:
         self.m = mapper
         self.records = mapper.records
-        year = self.records.metadata.fiscal_year
-        self.year = Literal(str(year), datatype=XSD.gYear) if year else None
+        self.year = mapper.fiscal_year()
 
     # what is evaluated ------------------------------------------------------------------------
 
@@ -79,7 +62,7 @@ class EvaluationMapper:
         node = programme_iri(programme, owner)
         if known is None:
             m.add(node, RDF.type, FKG.Programme)
-            m.add(node, RDFS.label, _zh(programme.name))
+            m.add(node, RDFS.label, zh(programme.name))
             m.add(m.report, FKG.mentions, node)
             m.derived(node, ev.evidence)
         return node
@@ -113,15 +96,15 @@ class EvaluationMapper:
             node,
             [
                 (RDF.type, FKG.PerformanceEvaluation),
-                (RDFS.label, _zh(f"{ev.subject} 绩效自评")),
+                (RDFS.label, zh(f"{ev.subject} 绩效自评")),
                 (FKG.statedIn, m.report),
                 (FKG.fiscalYear, self.year),
                 (FKG.evaluates, subject),
                 (FKG.programme, programme),
                 (FKG.totalScore, _number(ev.total_score)),
                 (FKG.maxScore, _number(ev.max_score)),
-                (FKG.grade, _zh(ev.grade) if ev.grade else None),
-                (FKG.executionRate, _decimal(fraction) if fraction is not None else None),
+                (FKG.grade, zh(ev.grade) if ev.grade else None),
+                (FKG.executionRate, decimal(fraction) if fraction is not None else None),
             ],
         )
         m.derived(node, ev.evidence)
@@ -143,21 +126,21 @@ class EvaluationMapper:
             node,
             [
                 (RDF.type, FKG.PerformanceIndicator),
-                (RDFS.label, _zh(ind.name)),
-                (FKG.tier1, _zh(ind.tier1) if ind.tier1 else None),
-                (FKG.tier2, _zh(ind.tier2) if ind.tier2 else None),
-                (FKG.tier3, _zh(ind.name)),
+                (RDFS.label, zh(ind.name)),
+                (FKG.tier1, zh(ind.tier1) if ind.tier1 else None),
+                (FKG.tier2, zh(ind.tier2) if ind.tier2 else None),
+                (FKG.tier3, zh(ind.name)),
                 (FKG.comparison, CODE.comparison(ind.comparison) if ind.comparison else None),
                 (FKG.targetValue, _value(ind.target)),
                 (FKG.adjustedTargetValue, _value(ind.adjusted_target)),
                 (FKG.actualValue, _value(ind.actual)),
-                (FKG.unit, _zh(unit) if unit else None),
+                (FKG.unit, zh(unit) if unit else None),
                 (FKG.weight, _number(ind.weight)),
                 (FKG.score, _number(ind.score)),
                 (FKG.deviation, _number(ind.deviation)),
-                (FKG.isCore, _boolean(ind.is_core)),
-                (FKG.targetMet, _boolean(ind.met)),
-                (FKG.deviationReason, _zh(ind.reason) if ind.reason else None),
+                (FKG.isCore, boolean(ind.is_core)),
+                (FKG.targetMet, boolean(ind.met)),
+                (FKG.deviationReason, zh(ind.reason) if ind.reason else None),
                 (FKG.indicatorConcept, CODE.indicator(ind.concept) if ind.concept else None),
                 (FKG.conceptRule, Literal(ind.concept_rule) if ind.concept and ind.concept_rule else None),
             ],
@@ -181,6 +164,6 @@ class EvaluationMapper:
             self.evaluation(ev)
 
 
-def map_evaluations(mapper) -> None:
-    """Add the report's evaluations and indicators to a kg.rdf.mapping.ReportMapper's quads."""
-    EvaluationMapper(mapper).run()
+def map_evaluations(m: ReportMapper) -> None:
+    """The report's evaluations and their indicators."""
+    EvaluationMapper(m).run()

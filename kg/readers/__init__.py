@@ -27,6 +27,11 @@ _MODULE_BY_SUFFIX = {
     ".pdf": "pdf",
     ".html": "html",
     ".htm": "html",
+    ".xlsx": "spreadsheet",
+    ".xlsm": "spreadsheet",
+    ".xls": "spreadsheet",
+    ".ods": "spreadsheet",
+    ".doc": "doc",
 }
 SUPPORTED_SUFFIXES = frozenset(_MODULE_BY_SUFFIX)
 

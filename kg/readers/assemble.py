@@ -30,8 +30,7 @@ def assemble(
     clean: Cleaner = default_clean,
 ) -> Document:
     raw = "\n".join(
-        "\n".join("\t".join(row) for row in content) if isinstance(content, list) else content
-        for _, content in items
+        "\n".join("\t".join(row) for row in content) if isinstance(content, list) else content for _, content in items
     )
     traditional = is_traditional(raw)
     builder = DocumentBuilder()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from lxml import etree
 from kg.document import Document
 from kg.errors import CorruptFileError, EncryptedFileError
 from kg.readers.assemble import assemble
+from kg.readers.limits import check_archive, check_cells
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -170,19 +172,23 @@ def _items(body: etree._Element, styles: dict[str, tuple[str, str | None, str | 
     return items
 
 
-def _open(path: Path, data: bytes) -> WordDocument:
-    if data.startswith(_OLE_MAGIC):
-        if "WordDocument".encode("utf-16-le") in data and "EncryptedPackage".encode("utf-16-le") not in data:
-            raise CorruptFileError(path, "a Word 97-2003 .doc file, not .docx; save it as .docx")
-        raise EncryptedFileError(path, "an OLE container, as Word writes for a password-protected .docx")
-    try:
-        return open_docx(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise CorruptFileError(path, f"not a readable .docx: {exc}") from exc
+def _is_word97(data: bytes) -> bool:
+    return "WordDocument".encode("utf-16-le") in data and "EncryptedPackage".encode("utf-16-le") not in data
 
 
 def read(path: Path, data: bytes, sha256: str) -> Document:
-    document = _open(path, data)
-    items = _items(document.element.body, _style_table(document))
+    if data.startswith(_OLE_MAGIC):
+        if _is_word97(data):  # a Word 97-2003 file saved under a .docx name: read it as what it is
+            from kg.readers import doc
 
+            return doc.read(path, data, sha256)
+        raise EncryptedFileError(path, "an OLE container, as Word writes for a password-protected .docx")
+    check_archive(path, data)
+    try:
+        document = open_docx(io.BytesIO(data))
+        items = _items(document.element.body, _style_table(document))
+    except (zipfile.BadZipFile, zlib.error, PackageNotFoundError, KeyError, ValueError, EOFError,
+            etree.XMLSyntaxError) as exc:  # fmt: skip
+        raise CorruptFileError(path, f"not a readable .docx: {exc}") from exc
+    check_cells(path, sum(len(row) for kind, content in items if kind == "table" for row in content))
     return assemble(items, path, MEDIA_TYPE, sha256)

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from kg.document import BlockKind, Cell, Document, Row, Table
 from kg.extract.amounts import parse_amount
 from kg.extract.budget.templates import Catalogue, ColumnRule, Defaults, Template, load_templates
+from kg.extract.table.headers import stack_columns
+from kg.extract.table.rows import realign_overflow
+from kg.extract.table.units import caption_unit
 from kg.lexicon import classification
 from kg.lexicon.text import label_key
 from kg.records import Amount, BudgetLine, BudgetPhase, CellRef, Classification, Evidence
 
-_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|元)")
 _TRAILING_NUMBER = re.compile(r"\(?(?:公开\d+表|附表[一二三四五六七八九十\d]+|表\d+)\)?$")
 _TITLE_ROW = re.compile(r"表$|年度?$|^(?:部门|单位|编制单位)")
 _MAX_CAPTION_BLOCKS = 8
@@ -85,7 +87,7 @@ def _title_rows(table: Table, catalogue: Catalogue) -> int:
         if len(texts) != 1:
             break
         key = label_key(texts[0])
-        if not (_UNIT.search(texts[0]) or _TITLE_ROW.search(key) or _caption_template(key, catalogue)):
+        if not (caption_unit(texts[0]) or _TITLE_ROW.search(key) or _caption_template(key, catalogue)):
             break
         count += 1
     return count
@@ -106,11 +108,7 @@ def _caption_template(text: str, catalogue: Catalogue) -> tuple[Template, str] |
 
 
 def _unit(texts: list[str], default: str) -> str:
-    for text in texts:
-        m = _UNIT.search(text)
-        if m:
-            return m.group(1)
-    return default
+    return next((unit for text in texts if (unit := caption_unit(text))), default)
 
 
 # --- header and column layout ---------------------------------------------------------------------
@@ -156,21 +154,13 @@ def _header_end(rows: tuple[Row, ...]) -> tuple[int, int] | None:
 
 
 def _header_columns(rows: tuple[Row, ...], ncols: int, groups: bool) -> tuple[list[Column], list[str]]:
-    grid = [[clean(c.text) for c in row.cells] + [""] * (ncols - len(row.cells)) for row in rows]
+    grid = [[clean(c.text) for c in row.cells] for row in rows]
     names: list[str] = []
     if groups and len(grid) > 1:
         names = [t for t in grid[0] if t]
         grid = grid[1:]
-    for r in range(len(grid) - 1):  # a merged upper header cell spans the empty cells to its right
-        for c in range(1, ncols):
-            if not grid[r][c]:
-                grid[r][c] = grid[r][c - 1]
     columns = []
-    for c in range(ncols):
-        parts: list[str] = []
-        for line in grid:
-            if line[c] and (not parts or parts[-1] != line[c]):
-                parts.append(line[c])
+    for c, parts in enumerate(stack_columns(grid, ncols, fill_right=True)):
         column = Column(c, parts)
         column.refresh()
         columns.append(column)
@@ -252,21 +242,8 @@ View = list[tuple[int, Cell]]
 
 
 def _view(row: Row, width: int) -> View:
-    """Cells by logical column. A row longer than the header whose overflow holds text was shifted
-    right by the export (公开06's 公用经费合计): empty cells just before its trailing run of text
-    are dropped, as many as the overflow, to put the run back under its header."""
-    cells = list(enumerate(row.cells))
-    extra = len(cells) - width
-    if extra <= 0 or not any(c.text.strip() for _, c in cells[width:]):
-        return cells
-    last = max(i for i, c in cells if c.text.strip())
-    start = last
-    while start > 0 and cells[start - 1][1].text.strip():
-        start -= 1
-    drop = 0
-    while drop < extra and start - drop > 0 and not cells[start - drop - 1][1].text.strip():
-        drop += 1
-    return cells[: start - drop] + cells[start:]
+    """Cells by logical column: a trailing run of text pushed past the header is put back under it."""
+    return realign_overflow(row.cells, width)
 
 
 def _cell(view: View, column: Column | None) -> tuple[int, Cell] | None:

@@ -18,6 +18,7 @@ from kg.records import BudgetPhase
 
 TEMPLATES_PATH = Path(__file__).resolve().parent.parent / "table_templates.yaml"
 
+
 @dataclass(frozen=True)
 class ColumnRule:
     pattern: re.Pattern[str]

@@ -18,13 +18,14 @@ Values, units and the met rules are in `values.py`, the link to shared indicator
 from __future__ import annotations
 
 from kg.document import Document
+from kg.extract.component import component
 from kg.extract.indicators.checks import check
 from kg.extract.indicators.forms import read_forms
 from kg.extract.indicators.model import Draft, Programmes
 from kg.extract.indicators.prose import apply_statements, read_prose_targets, read_stated_results
 from kg.extract.indicators.scoring import read_scoring_tables
 from kg.lexicon.concepts import name_key
-from kg.records import ConsistencyIssue, Evaluation, Programme, ReportMetadata
+from kg.records import ConsistencyIssue, Evaluation, Programme, ReportMetadata, ReportRecords
 
 
 def _merge_same_subject(drafts: list[Draft]) -> list[Draft]:
@@ -78,6 +79,13 @@ def find_evaluations(
     drafts.sort(key=lambda d: d.evidence.start)
     issues = [issue for draft in drafts for issue in check(draft)]
     return [d.record() for d in drafts], issues
+
+
+@component("evaluations", needs=["metadata", "programmes"], provides=["evaluations", "issues"])
+def read_evaluations(doc: Document, found: ReportRecords) -> None:
+    evaluations, issues = find_evaluations(doc, found.metadata, found.programmes)
+    found.evaluations.extend(evaluations)
+    found.issues.extend(issues)
 
 
 __all__ = ["find_evaluations"]

@@ -31,35 +31,14 @@ from functools import lru_cache
 from kg.document import Block, Cell, Document, Row
 from kg.extract.indicators import values
 from kg.extract.indicators.model import Draft, Programmes, Text, has_data, make_indicator
-from kg.extract.programmes import (
-    _CODE_LABEL,
-    _FORM_TITLE,
-    _LABEL_HINT,
-    _NAME_LABEL,
-    _cell_evidence,
-    _kind_of,
-    _label_text,
-    _value_after,
-)
+from kg.extract.table.forms import FORM_TITLE, LABEL_HINT, form_kind, form_label, label_text, value_after
+from kg.extract.table.grid import cell_evidence
+from kg.extract.table.headers import join_columns
+from kg.extract.table.layouts import rules
+from kg.lexicon.text import squash
 from kg.records import CellRef, Evidence, Indicator, Measurement
 
-_HEADER_FIELDS = (
-    ("tier1", re.compile(r"^一级指标")),
-    ("tier2", re.compile(r"^二级指标")),
-    ("name", re.compile(r"^(?:三级指标|指标名称)")),
-    ("label", re.compile(r"^绩效指标$")),
-    ("reason", re.compile(r"说明|原因|改进措施")),
-    ("unit", re.compile(r"计量单位|^单位$")),
-    ("comparison", re.compile(r"指标性质")),
-    ("adjusted", re.compile(r"调整后")),
-    ("actual", re.compile(r"完成")),
-    ("deviation", re.compile(r"偏离度")),
-    ("coefficient", re.compile(r"得分系")),
-    ("weight", re.compile(r"权重|分值")),
-    ("score", re.compile(r"得分")),
-    ("target", re.compile(r"指标值|目标值")),
-    ("core", re.compile(r"核心|^是否")),
-)
+_HEADER_FIELDS = rules("indicator_columns")
 _TIER1 = re.compile(r"^(?:产出|效益|满意度)指标$")
 _TIER2 = re.compile(
     r"^(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标$|^服务对象满意度$"
@@ -80,13 +59,12 @@ _STUCK_TOKEN = {
 
 
 def _field(text: str) -> str | None:
-    squashed = values.squash(text)
-    return next((name for name, pattern in _HEADER_FIELDS if pattern.search(squashed)), None) if squashed else None
+    return _HEADER_FIELDS.field_of(text)
 
 
 def _tier_text(text: str) -> str:
     """产出指标(60) → 产出指标: the points of a tier are not part of its name."""
-    return _POINTS.sub("", values.squash(text))
+    return _POINTS.sub("", squash(text))
 
 
 @dataclass
@@ -99,11 +77,7 @@ class _Columns:
 
     @classmethod
     def of(cls, texts: list[str]) -> _Columns | None:
-        fields: dict[str, int] = {}
-        for i, text in enumerate(texts):
-            name = _field(text)
-            if name is not None and name not in fields:
-                fields[name] = i
+        fields = _HEADER_FIELDS.fields_of(texts)
         # A wrapped header may lack some value columns until its second line is joined.
         return cls(fields, texts) if "name" in fields and len(fields) >= 4 else None
 
@@ -144,8 +118,8 @@ class FormReader:
     # events ---------------------------------------------------------------------------------
 
     def text_block(self, block: Block) -> None:
-        text = values.squash(self.doc.text[block.start : block.end])
-        if len(text) <= 60 and _FORM_TITLE.search(text):
+        text = squash(self.doc.text[block.start : block.end])
+        if len(text) <= 60 and FORM_TITLE.search(text):
             self._open(text, Evidence.of(self.doc, block.start, block.end))
         elif "。" in text or len(text) > 60:
             self.close()
@@ -155,9 +129,9 @@ class FormReader:
         filled = [t for t in texts if t.strip()]
         if not filled:
             return
-        if len(filled) == 1 and _FORM_TITLE.search(values.squash(filled[0])):
+        if len(filled) == 1 and FORM_TITLE.search(squash(filled[0])):
             col = next(i for i, t in enumerate(texts) if t.strip())
-            self._open(values.squash(filled[0]), _cell_evidence(self.doc, table, index, col, row.cells[col]))
+            self._open(squash(filled[0]), cell_evidence(self.doc, table, index, col, row.cells[col]))
             return
         if self.form is None:
             self.form = _Form(None)
@@ -182,7 +156,7 @@ class FormReader:
         """A form title. A 部门整体 form evaluates the publisher: its draft starts here, and a 项目名称
         label that follows starts it again (the empty draft of the title is then dropped)."""
         self.close()
-        self.form = _Form(_kind_of(title))
+        self.form = _Form(form_kind(title))
         if self.form.kind in _DEPARTMENT_KINDS and self.publisher:
             self.form.draft = Draft(self.publisher, evidence, "form", None, True)
 
@@ -200,22 +174,24 @@ class FormReader:
         """项目名称 / 项目编码 / 自评总分 with their values; True when the row held any of them."""
         found = False
         for i, cell in enumerate(row.cells):
-            if len(cell.text) > 24 or not (_LABEL_HINT.search(cell.text) or "总分" in cell.text):
+            if len(cell.text) > 24 or not (LABEL_HINT.search(cell.text) or "总分" in cell.text):
                 continue
-            label = _label_text(cell.text)
-            pattern = next((p for p in (_NAME_LABEL, _CODE_LABEL, _TOTAL_LABEL) if p.match(label)), None)
-            if pattern is None or (pattern is _TOTAL_LABEL and not cell.text.rstrip().endswith((":", "："))):
+            label = label_text(cell.text)
+            field = form_label(cell.text)
+            if field not in ("name", "code"):
+                field = "total" if _TOTAL_LABEL.match(label) and cell.text.rstrip().endswith((":", "：")) else None
+            if field is None:
                 continue
             found = True
-            value = _value_after(row.cells, i)
+            value = value_after(row.cells, i)
             if value is None:
                 continue
             col, vcell = value
-            evidence = _cell_evidence(self.doc, table, index, col, vcell)
-            if pattern is _NAME_LABEL:
+            evidence = cell_evidence(self.doc, table, index, col, vcell)
+            if field == "name":
                 self._start(vcell.text, evidence)
             elif self.form is not None and self.form.draft is not None:
-                self._fill(pattern, vcell, evidence)
+                self._fill(field, vcell, evidence)
         return found
 
     def _start(self, name: str, evidence: Evidence) -> None:
@@ -224,18 +200,18 @@ class FormReader:
             kind = self.form.kind
             self.close()
             self.form = _Form(kind)
-        name = values.squash(name)
+        name = squash(name)
         department = self.form.kind in _DEPARTMENT_KINDS
         programme = self.programmes.find(name, at=evidence.start)
         subject = (self.publisher or name) if department else (programme.name if programme else name)
         code = programme.code if programme else None
         self.form.draft = Draft(subject, evidence, "form", code, department)
 
-    def _fill(self, pattern: re.Pattern[str], cell: Cell, evidence: Evidence) -> None:
+    def _fill(self, field: str, cell: Cell, evidence: Evidence) -> None:
         draft = self.form.draft if self.form else None
         assert draft is not None
-        if pattern is _CODE_LABEL:
-            code = values.squash(cell.text)
+        if field == "code":
+            code = squash(cell.text)
             draft.programme_code = draft.programme_code or code
         elif (score := values.to_decimal(cell.text)) is not None:
             draft.total = Measurement(cell.text.strip(), score, None, evidence)
@@ -243,7 +219,7 @@ class FormReader:
     # funding: the execution rate ------------------------------------------------------------
 
     def _funding_header(self, texts: list[str]) -> bool:
-        squashed = [values.squash(t) for t in texts]
+        squashed = [squash(t) for t in texts]
         rate = next((i for i, t in enumerate(squashed) if _RATE.search(t)), None)
         if rate is None or not any(_FUNDING_WORD.search(t) for t in squashed[:rate]):
             return False
@@ -266,7 +242,7 @@ class FormReader:
         rate = values.to_decimal(rate_cell.text.replace("%", ""))
         if rate is None:
             return
-        evidence = _cell_evidence(self.doc, table, index, funding.rate, rate_cell)
+        evidence = cell_evidence(self.doc, table, index, funding.rate, rate_cell)
         form.draft.execution_rate = Measurement(rate_cell.text.strip(), rate, "%", evidence)
         form.draft.execution_weight = _decimal_at(cells, funding.weight)
         form.draft.execution_score = _decimal_at(cells, funding.score)
@@ -278,7 +254,7 @@ class FormReader:
         assert form is not None and form.columns is not None and form.draft is not None
         texts = row.texts
         first = next(t for t in texts if t.strip())
-        if values.squash(first) in _TOTAL_ROW:
+        if squash(first) in _TOTAL_ROW:
             self._total_row(table, index, row)
             return
         columns = form.columns
@@ -303,9 +279,7 @@ class FormReader:
         """指 / 标 得 分: a header wrapped over two lines, joined column by column."""
         form = self.form
         assert form is not None and form.columns is not None
-        old = form.columns.texts
-        joined = [a + (texts[i] if i < len(texts) else "") for i, a in enumerate(old)]
-        form.columns = _Columns.of(joined) or form.columns
+        form.columns = _Columns.of(join_columns(form.columns.texts, texts)) or form.columns
 
     def _tiers_and_name(self, texts: list[str]) -> int | None:
         """Read the tier cells before the name; the index of the name cell, if the row has one."""
@@ -313,7 +287,7 @@ class FormReader:
         assert form is not None
         last_tier: int | None = None
         for i, text in enumerate(texts):
-            squashed = values.squash(text)
+            squashed = squash(text)
             if not squashed or _field(squashed) == "label":
                 continue
             tier = _tier_text(squashed)
@@ -343,7 +317,7 @@ class FormReader:
 
     def _text(self, table: int, index: int, row: Row, col: int) -> Text:
         cell = row.cells[col]
-        return Text(cell.text, _cell_evidence(self.doc, table, index, col, cell))
+        return Text(cell.text, cell_evidence(self.doc, table, index, col, cell))
 
     def _stuck_row(self, table: int, index: int, row: Row, col: int | None, cells: dict[str, Text]) -> list[Indicator]:
         """A row stuck into this row's 说明 cell; its text before the stuck row stays the 说明."""
@@ -375,7 +349,7 @@ def _continues_header(texts: list[str], columns: _Columns) -> bool:
     name = columns.fields["name"]
     if name < len(texts) and texts[name].strip():
         return False
-    fragments = [values.squash(t) for t in texts if t.strip()]
+    fragments = [squash(t) for t in texts if t.strip()]
     return all(len(f) <= 6 and not re.search(r"\d", f) and not _TIER2.match(f) for f in fragments)
 
 
@@ -416,7 +390,7 @@ def _decimal_at(cells: tuple[Cell, ...], col: int | None) -> Decimal | None:
 
 def _measurement(doc: Document, table: int, index: int, col: int, cell: Cell) -> Measurement:
     value = values.to_decimal(cell.text)
-    return Measurement(cell.text.strip(), value, None, _cell_evidence(doc, table, index, col, cell))
+    return Measurement(cell.text.strip(), value, None, cell_evidence(doc, table, index, col, cell))
 
 
 def read_forms(doc: Document, publisher: str | None, programmes: Programmes) -> list[Draft]:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from kg.extract.indicators import values
 from kg.lexicon import concepts
 from kg.lexicon.names import programme_key
+from kg.lexicon.text import squash
 from kg.records import Evaluation, Evidence, Indicator, Measurement, Programme
 
 # The columns of an indicator row, as the readers name them.
@@ -86,7 +87,7 @@ def _comparison(column: Text | None, target: Text | None) -> str | None:
 
 
 def _core(cell: Text | None) -> bool | None:
-    text = values.squash(cell.text) if cell else ""
+    text = squash(cell.text) if cell else ""
     return {"是": True, "否": False}.get(text)
 
 
@@ -106,7 +107,7 @@ def make_indicator(name: Text, cells: dict[str, Text], tier1: str | None = None,
     if in_force is not None and actual is not None:
         reached = values.met(comparison, in_force.text, actual.text, unit)
     reason = cells["reason"].text.strip() if "reason" in cells and cells["reason"].text.strip() else None
-    clean = values.squash(name.text).rstrip(":：")
+    clean = squash(name.text).rstrip(":：")
     linked = concepts.link(clean)
     return Indicator(
         name=clean,

@@ -47,6 +47,7 @@ from kg.extract.indicators import values
 from kg.extract.indicators.model import Draft, Programmes, Text, make_indicator
 from kg.lexicon import concepts
 from kg.lexicon.names import programme_key
+from kg.lexicon.text import squash
 from kg.records import Evidence, Measurement, Region
 
 _LIST_TITLE = re.compile(r"具体(?:评价|绩效)?指标[:：]?$")
@@ -127,7 +128,7 @@ class _Target:
     concept: str | None = field(init=False)
 
     def __post_init__(self) -> None:
-        linked = concepts.link(values.squash(self.name.text))
+        linked = concepts.link(squash(self.name.text))
         self.concept = linked[0] if linked else None
 
     def cells(self) -> dict[str, Text]:
@@ -167,7 +168,7 @@ def read_clause(doc: Document, start: int, end: int) -> tuple[Text, Text] | None
         while name_end > name_start and doc.text[name_end - 1] in ":： ":
             name_end -= 1
         name = _span(doc, name_start, name_end)
-        if len(values.squash(name.text)) >= 2 and re.search(r"[\u4e00-\u9fff]", name.text):
+        if len(squash(name.text)) >= 2 and re.search(r"[\u4e00-\u9fff]", name.text):
             return name, _span(doc, start + m.start("target"), start + m.end("target"))
     return None
 
@@ -183,7 +184,7 @@ class _Titles:
         self.starts: list[int] = []
         self.texts: list[str] = []
         for block in doc.paragraphs():
-            squashed = values.squash(doc.text[block.start : block.end])
+            squashed = squash(doc.text[block.start : block.end])
             if len(squashed) <= 60 and _REPORT_TITLE.search(squashed):
                 self.starts.append(block.start)
                 self.texts.append(squashed)
@@ -272,7 +273,7 @@ class _TargetList:
                 target.actual, target.tier2 = value, target.tier2 or m.group("tier")
 
     def _by_concept(self, name: str) -> _Target | None:
-        linked = concepts.link(values.squash(name))
+        linked = concepts.link(squash(name))
         same = [t for t in self.targets if linked and t.concept == linked[0]]
         return same[0] if len(same) == 1 else None
 
@@ -305,7 +306,7 @@ def read_prose_targets(doc: Document, region: Region | None, programmes: Program
     drafts: list[Draft] = []
     blocks = doc.paragraphs()
     for i, block in enumerate(blocks):
-        heading = values.squash(doc.text[block.start : block.end])
+        heading = squash(doc.text[block.start : block.end])
         if len(heading) > 20 or not _LIST_TITLE.search(heading):
             continue
         items = []

@@ -15,11 +15,11 @@ The table runs from its title (a line ending in 计分表 or 评分表) to its �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from kg.document import BlockKind, Document
+from kg.document import BlockKind, Cell, Document
 from kg.extract.indicators import values
 from kg.extract.indicators.model import Draft, Programmes, Text, make_indicator
+from kg.lexicon.text import squash
 from kg.records import Evidence, Indicator, Measurement
 
 _TITLE = re.compile(r"^[ \t]*(?P<title>\S.*(?:计分表|评分表))[ \t]*$", re.MULTILINE)
@@ -27,16 +27,9 @@ _POINTS = re.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）]")
 _SCORE_LINE = re.compile(r"^\s*(?P<score>\d+(?:\.\d+)?)\s*$")
 
 
-@dataclass(frozen=True)
-class _Cell:
-    start: int
-    end: int
-    text: str
-
-
-def _cells(text: str, start: int, end: int) -> list[_Cell]:
+def _cells(text: str, start: int, end: int) -> list[Cell]:
     """Cells of the region: each begins after a tab at the start of a line and runs to the next one."""
-    cells: list[_Cell] = []
+    cells: list[Cell] = []
     pos = start
     while True:
         begin = text.find("\n\t", pos, end)
@@ -45,7 +38,7 @@ def _cells(text: str, start: int, end: int) -> list[_Cell]:
         begin += 2
         stop = text.find("\n\t", begin, end)
         stop = end if stop < 0 else stop
-        cells.append(_Cell(begin, stop, text[begin:stop]))
+        cells.append(Cell(begin, stop, text[begin:stop]))
         pos = stop
     return cells
 
@@ -67,11 +60,11 @@ class _Reader:
         self.indicators: list[Indicator] = []
         self.total: Measurement | None = None
 
-    def cell(self, cell: _Cell, following: _Cell | None) -> bool:
+    def cell(self, cell: Cell, following: Cell | None) -> bool:
         """Read one cell; False once the total has been read."""
         lines = cell.text.rstrip("\n").split("\n")
         body = "".join(lines)
-        if values.squash(body) == "总分":
+        if squash(body) == "总分":
             if following is not None and (number := values.to_decimal(following.text)) is not None:
                 evidence = Evidence.of(self.doc, following.start, following.start + len(following.text.rstrip()))
                 self.total = Measurement(following.text.strip(), number, None, evidence)
@@ -81,12 +74,12 @@ class _Reader:
             return True
         score = _SCORE_LINE.match(lines[-1]) if len(lines) > 1 else None
         if score is None:
-            self.pending.append(values.squash(_POINTS.sub("", body)))
+            self.pending.append(squash(_POINTS.sub("", body)))
             return True
         self._indicator(cell, lines, points.group("points"))
         return True
 
-    def _indicator(self, cell: _Cell, lines: list[str], points: str) -> None:
+    def _indicator(self, cell: Cell, lines: list[str], points: str) -> None:
         if len(self.pending) >= 2:
             self.tier1, self.tier2 = self.pending[-2], self.pending[-1]
         elif self.pending:
@@ -117,7 +110,7 @@ def read_scoring_tables(doc: Document, programmes: Programmes) -> list[Draft]:
             continue
         evidence = Evidence.of(doc, title.start("title"), title.end("title"))
         programme = programmes.before(title.start())
-        subject = programme.name if programme else values.squash(title.group("title"))
+        subject = programme.name if programme else squash(title.group("title"))
         draft = Draft(subject, evidence, "scoring", programme.code if programme else None)
         draft.indicators = reader.indicators
         draft.total = reader.total

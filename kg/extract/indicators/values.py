@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from kg.lexicon.text import squash
+
 # ≧ ≦ are the full-width forms some Word templates use for ≥ ≤.
 _SIGNS = {"≥": "ge", "≧": "ge", ">=": "ge", "≤": "le", "≦": "le", "<=": "le", ">": "gt", "＞": "gt", "<": "lt",
           "＜": "lt", "=": "eq", "＝": "eq"}  # fmt: skip
@@ -60,11 +62,6 @@ class Value:
     def is_bound(self) -> bool:
         """≥70% as an actual: a claim about the value, not the value."""
         return self.comparison is not None and self.number is not None
-
-
-def squash(text: str) -> str:
-    """Text without any whitespace: PDF exports break names and numbers with spaces."""
-    return "".join(text.split())
 
 
 def normalise_unit(unit: str | None) -> str | None:
