@@ -32,8 +32,7 @@ from pyoxigraph import Store as _Oxigraph
 
 from kg import vocab
 from kg.queries import internal_query
-from kg.store import (
-    IRI,
+from kg.store.base import (
     REPORT_GRAPHS,
     Answer,
     ManifestEntry,
@@ -47,8 +46,8 @@ from kg.store import (
     Triple,
     UpdateError,
 )
-from kg.store import BlankNode as BlankValue
-from kg.store.results import XSD, XSD_STRING, LangString, TypedLiteral
+from kg.store.results import IRI, XSD, XSD_STRING, LangString, TypedLiteral
+from kg.store.results import BlankNode as BlankValue
 from kg.vocab import PREFIXES
 
 MANIFEST = NamedNode(vocab.MANIFEST_GRAPH)
