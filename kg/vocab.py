@@ -1,8 +1,8 @@
 """Namespaces and the FundKG terms, as plain IRI strings: the vocabulary every layer may use.
 
 This module imports nothing: readers, extractors, the store, queries and the service can all name
-a term without loading an RDF library. The RDF mapping wraps these strings in pyoxigraph terms once
-(kg.rdf.terms). Every `FKG` term used here must be declared in `ontology/fundkg.ttl` with
+a term without loading an RDF library. The RDF mapping wraps these strings in its RDF library's terms
+once (kg.rdf.terms). Every `FKG` term used here must be declared in `ontology/fundkg.ttl` with
 `rdfs:label`@zh, `rdfs:label`@en and `rdfs:comment`; a test checks that.
 """
 
@@ -201,6 +201,7 @@ class FKG:
     # Store manifest (which named graph currently holds which report)
     currentGraph = FKG_NS + "currentGraph"
     sourcePath = FKG_NS + "sourcePath"
+    storeGeneration = FKG_NS + "storeGeneration"
 
 
 class CODE:
