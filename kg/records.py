@@ -52,11 +52,13 @@ class Evidence:
     suffix: str = ""
     page: int | None = None
     cell: CellRef | None = None
+    written: str | None = None  # the span as the report writes it, where reading changed it (繁體, glosses)
 
     @classmethod
     def of(cls, doc: Document, start: int, end: int, cell: CellRef | None = None, width: int = 32) -> Evidence:
         prefix, suffix = doc.context(start, end, width)
-        return cls(start, end, doc.text[start:end], prefix, suffix, doc.page_at(start), cell)
+        written = doc.written_span(start, end) if doc.as_written is not None else None
+        return cls(start, end, doc.text[start:end], prefix, suffix, doc.page_at(start), cell, written)
 
 
 @dataclass(frozen=True)

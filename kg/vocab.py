@@ -163,6 +163,7 @@ class FKG:
     hasIssue = FKG_NS + "hasIssue"
     DefinitionStatement = FKG_NS + "DefinitionStatement"
     ExtractionIssue = FKG_NS + "ExtractionIssue"
+    asWritten = FKG_NS + "asWritten"
     extractionIssue = FKG_NS + "extractionIssue"
     component = FKG_NS + "component"
     defines = FKG_NS + "defines"
