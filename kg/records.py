@@ -154,7 +154,8 @@ class ReportRecords:
     metadata: ReportMetadata = field(default_factory=_no_metadata)
     organisations: list[Organisation] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
-    amounts: list[Amount] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)  # amounts stated in prose
+    table_amounts: list[Amount] = field(default_factory=list)  # money cells of tables no reader understood
     budget_lines: list[BudgetLine] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     funding_sources: list[FundingSource] = field(default_factory=list)
