@@ -163,6 +163,7 @@ class ReportRecords:
     evaluations: list[Evaluation] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
+    classifications: list[ClassificationMention] = field(default_factory=list)
     extraction_issues: list[ExtractionIssue] = field(default_factory=list)
     extractor_version: str = ""
 
@@ -184,6 +185,7 @@ class ClassificationScheme(str, Enum):
     FUNCTIONAL = "functional"  # 支出功能分类科目: 类 3 / 款 5 / 项 7 digits
     ECONOMIC_DEPARTMENT = "economic-department"  # 部门预算支出经济分类: 301, 30101 …
     ECONOMIC_GOVERNMENT = "economic-government"  # 政府预算支出经济分类: 501, 50101 …
+    REVENUE = "revenue"  # 收入分类科目: 110, 11002, 1100248 …
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,15 @@ class Classification:
     scheme: ClassificationScheme
     code: str
     name: str  # the name as the report writes it
+
+
+@dataclass(frozen=True)
+class ClassificationMention:
+    """A classification code a report names with its name (a code row without amounts, a notice's
+    科目 to book the money under), so that every code a report uses is in its graph."""
+
+    classification: Classification
+    evidence: Evidence
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,7 @@ class FKG:
     DefinitionStatement = FKG_NS + "DefinitionStatement"
     ExtractionIssue = FKG_NS + "ExtractionIssue"
     asWritten = FKG_NS + "asWritten"
+    namesClassification = FKG_NS + "namesClassification"
     extractionIssue = FKG_NS + "extractionIssue"
     component = FKG_NS + "component"
     defines = FKG_NS + "defines"

@@ -13,6 +13,7 @@ from kg.extract import (
     allocations,
     amounts,
     citations,
+    classifications,
     definitions,
     metadata,
     orgs,
@@ -40,6 +41,7 @@ PIPELINE: tuple[Component, ...] = (
     table_amounts.read_table_amounts,
     reconcile.check_report,
     definitions.read_definitions,
+    classifications.read_classifications,
 )
 check_order(PIPELINE)
 

@@ -23,6 +23,7 @@ from kg.extract.amounts import parse_amount
 from kg.extract.component import component
 from kg.extract.table.rows import is_column_numbers
 from kg.extract.table.units import caption_unit
+from kg.lexicon.classification import CODE
 from kg.lexicon.text import squash
 from kg.records import Amount, CellRef, Evidence, Measurement, ReportRecords
 
@@ -39,16 +40,21 @@ _LABELLED_CELL = re.compile(
 _WORD = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _YEAR = re.compile(r"^(?:19|20)\d{2}(?:年度?)?$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_OTHER_UNIT = re.compile(
+    r"^(?:万?人次?|万?户|个|家|辆|台|套|次|天|件|项|所|床|张|名|岁|年|月|%|％|‰|m²|㎡|平方米|亩|吨|公斤|千克|公里)$"
+)
 _CAPTION_BLOCKS = 3
 _NUMBERING = {"栏次", "行次", "序号"}
 
 
 def _unit_of(text: str) -> str | None:
+    """The unit a label or header ends with, in brackets: a money unit or a known count or measure."""
     m = _BRACKETED_UNIT.search(text.strip())
     if m is None:
         return None
     unit = m.group("unit").replace(" ", "")
-    return {"万": "万元", "亿": "亿元"}.get(unit, unit)
+    unit = {"万": "万元", "亿": "亿元"}.get(unit, unit)
+    return unit if unit in _MONEY or _OTHER_UNIT.match(unit) else None  # (按功能分类) is a remark
 
 
 def _is_label(text: str) -> bool:
@@ -126,7 +132,7 @@ def _read_table(doc: Document, table: Table, claimed: set[tuple[int, int, int]])
         if stated:  # 单位：万元 in a title row
             state.unit = stated
             continue
-        if is_column_numbers(texts) or squash(texts[0]) in _NUMBERING:
+        if is_column_numbers(texts) or any(squash(t) in _NUMBERING for t in texts[:3]):
             continue
         if _is_header_row(texts):
             # A header row under another names the columns it fills; the others keep their header.
@@ -147,6 +153,9 @@ def _read_table(doc: Document, table: Table, claimed: set[tuple[int, int, int]])
             header = state.headers.get(c, "")
             if _NOT_MONEY_HEADER.search(header):
                 continue
+            following = texts[c + 1] if c + 1 < len(texts) else ""
+            if CODE.fullmatch(cell.text.strip()) and (not header or _is_label(following)):
+                continue  # 2080899 | 其他优抚支出: a classification code before its name, no amount
             unit = _unit_of(header) or state.row_unit or state.unit
             # A label in the cell (一般公共预算：450) names it; else its row and column do.
             full = label if _LABELLED_CELL.match(cell.text) else " ".join(p for p in (label, header) if p)
