@@ -7,14 +7,184 @@ their tiers, comparison, target, actual and unit."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from kg.extract.indicators.model import indicator_name
+from kg.extract.indicators.model import UNNAMED, indicator_name
 from kg.extract.indicators.values import normalise_unit, parse_value
+from kg.extract.pipeline import extract_report
 from kg.lexicon.measures import is_unit
+from kg.readers.text import read
+from kg.records import Evaluation, Indicator
 
 D = Decimal
+
+
+def evaluations(text: str) -> list[Evaluation]:
+    doc = read(Path("form.txt"), text.encode("utf-8"), "0" * 64)
+    return extract_report(doc).evaluations
+
+
+def rows(ev: Evaluation) -> list[tuple]:
+    """Each indicator as (name, tier1, tier2, comparison, target, actual, unit of the target)."""
+
+    def number(m):
+        return None if m is None else (m.value if m.value is not None else m.text)
+
+    def unit(i: Indicator) -> str | None:
+        return i.target.unit if i.target else None
+
+    return [
+        (i.name, i.tier1, i.tier2, i.comparison, number(i.target), number(i.actual), unit(i)) for i in ev.indicators
+    ]
+
+
+def one_cell_per_line(*cells: str) -> str:
+    return "".join(f"{c} |\n" if c else "|\n" for c in cells)
+
+
+# -- one cell per line -----------------------------------------------------------------------------
+
+
+def test_one_cell_per_line_with_operator_and_unit_in_cells_of_their_own() -> None:
+    text = one_cell_per_line(
+        "报表编号:000001", "", "", "项目支出绩效自评表(2023年度)", "项目名称", "示例道路养护", "主管部门",
+        "示例县交通运输局", "绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位",
+        "完成值", "权重", "得分",
+        "产出指标", "数量指标", "养护里程", "≥", "120", "公里", "126", "50", "50",
+        "效益指标", "社会效益指标", "路况优良率", "=", "90", "%", "90", "40", "40",
+        "合计", "90", "",
+    )  # fmt: skip
+    (ev,) = evaluations(text)
+    assert (ev.subject, ev.total_score.value) == ("示例道路养护", D(90))
+    assert rows(ev) == [
+        ("养护里程", "产出指标", "数量指标", "ge", D(120), D(126), "公里"),
+        ("路况优良率", "效益指标", "社会效益指标", "eq", D(90), D(90), "%"),
+    ]
+    assert [i.met for i in ev.indicators] == [True, True]
+
+
+def test_padded_rows_with_ascii_operators_fused_to_value_and_placeholders_in_names() -> None:
+    text = "(示例困难家庭救助)绩效目标自评表\n绩效目标自评表 (2022年度) |\n||||||||\n" + one_cell_per_line(
+        "项目名称", "示例困难家庭救助", "", "",
+    ) + "|||||\n" + one_cell_per_line(
+        "一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分",
+        "未完成原因及拟采取的改进措施", "",
+        "产出指标(60分)", "数量指标", "★★★救助家庭户数(≥**户)", "20", ">=350户", "362户", "20", "", "", "", "",
+        "质量指标", "★补助标准(≥**元/人·月)", "20", ">=480元/人*月", "500元/人*月", "20", "", "", "", "",
+        "单户救助金额(<**元/户·年)", "20", "<=3000元/户", "2800元/户", "20", "", "",
+        "满意度指标(10分)", "服务对象满意度指标", "★★其中:受助家庭满意度≥**%", "10", ">=90%", "95%", "10", "", "",
+    )  # fmt: skip
+    (ev,) = evaluations(text)
+    assert ev.subject == "示例困难家庭救助"
+    assert rows(ev) == [
+        ("救助家庭户数", "产出指标", "数量指标", "ge", D(350), D(362), "户"),
+        ("补助标准", "产出指标", "质量指标", "ge", D(480), D(500), "元/人*月"),
+        ("单户救助金额", "产出指标", "质量指标", "le", D(3000), D(2800), "元/户"),
+        ("受助家庭满意度", "满意度指标", "服务对象满意度指标", "ge", D(90), D(95), "%"),
+    ]
+    assert [i.weight.value for i in ev.indicators] == [D(20), D(20), D(20), D(10)]
+
+
+# -- space-separated rows (a flattened web-page table) ----------------------------------------------
+
+
+def test_space_separated_rows_under_a_two_line_header_with_operator_value_and_unit_apart() -> None:
+    text = (
+        "示例县农业农村局2022年度预算项目绩效自评表\n\n"
+        "一、基本情况 项目名称: 示例农机购置补贴 实施(主管)单位 100001-示例县农业农村局 金额单位: 万元  \n"
+        "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)\n"
+        "预算数 12.50 到位数 12.50 执行数 12.50 100.00\n"
+        "三、目标完成情况 年度预期目标 具体完成情况 总体完成率(%)\n"
+        "按时足额发放农机购置补贴,带动农户更新农机具。 按时足额发放农机购置补贴,带动农户更新农机具。 100.00\n"
+        "四、绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 "
+        "单项指标完成情况 自评得分\n"
+        "符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分\n"
+        "产出指标 数量指标 补贴发放户数 全年兑付补贴的农户户数 >= 260 户 275户 完成 40.00 40.00 16.00\n"
+        "时效指标 补贴兑付及时率 申请审核后按月兑付的比例(百分比) >= 95 %(百分比) 98% 完成 30.00 30.00 9.00\n"
+        "满意度指标 服务对象满意度指标 受补贴农户满意度 受补贴农户对发放工作的满意程度 >= 90 %(百分比) 96% "
+        "完成 30.00 30.00 9.00\n"
+    )
+    (ev,) = evaluations(text)
+    assert rows(ev) == [
+        ("补贴发放户数", "产出指标", "数量指标", "ge", D(260), D(275), "户"),
+        ("补贴兑付及时率", "产出指标", "时效指标", "ge", D(95), D(98), "%"),
+        ("受补贴农户满意度", "满意度指标", "服务对象满意度指标", "ge", D(90), D(96), "%"),
+    ]
+    assert [i.score.value for i in ev.indicators] == [D(40), D(30), D(30)]
+
+
+# -- a pipe table without header, every cell broken over lines ---------------------------------------
+
+
+def test_pipe_table_without_header_read_by_the_shape_of_its_rows() -> None:
+    def row(*cells: str, end: str = "  ||||") -> str:
+        return "|   " + "\n        | \n     ".join(cells) + "\n        | \n" + end + "\n"
+
+    text = (
+        row("项目完成指标", "数量指标", "新建村级服务站", "12个", "12个")
+        + row("项目完成指标", "质量指标", "服务站建设标准", "符合规范", "全部符合")
+        + row("效益指标", "社会效益指标", "方便群众就近办事", "逐步改善", "明显改善")
+        + row("", "满意度指标", "服务对象满意度指标", "办事群众满意度", "≥85%", "91%", end="  |||")
+        + "  \n2.本部门绩效评价情况。\n  \n本部门对2022年部门整体支出绩效情况进行了自评。\n"
+    )
+    (ev,) = evaluations(text)
+    assert ev.subject == UNNAMED  # neither the table nor the report names what it evaluates
+    assert rows(ev) == [
+        ("新建村级服务站", "项目完成指标", "数量指标", None, D(12), D(12), "个"),
+        ("服务站建设标准", "项目完成指标", "质量指标", "qualitative", "符合规范", "全部符合", None),
+        ("方便群众就近办事", "效益指标", "社会效益指标", "qualitative", "逐步改善", "明显改善", None),
+        ("办事群众满意度", "满意度指标", "服务对象满意度指标", "ge", D(85), D(91), "%"),
+    ]
+
+
+# -- key/value lines of a 绩效目标申报表, its target text between the name and the indicators --------
+
+
+def test_declaration_form_in_indented_lines_continues_after_its_target_text() -> None:
+    text = (
+        "示例老年助餐补助\n发布时间:2023-03-01 09:30:00 来源:示例区民政局\n项目支出绩效目标申报表\n(2023年度)\n"
+        "项目名称 示例老年助餐补助\n预算单位 区民政局\n项目资金(万元) 年度资金总额 金额(万元)\n"
+        "   (一)财政拨款小计 18.40\n       1、一般公共预算 18.40\n       2、政府性基金 0.00\n   (二)其他收入 0.00\n\n"
+        "总体\n目标\n年度目标\n为辖区内符合条件的老年人提供助餐补助,改善老年人就餐条件。提高助餐服务覆盖面\n"
+        "绩效指标 一级指标 二级指标 三级指标 指标值(包含数字及文字描述)\n绩效指标 项目完成\n指标\n"
+        "数量指标 享受助餐补助的老年人人数 460人\n质量指标 补助对象审核准确率 100%\n时效指标 补助发放时间 每季度末前\n"
+        "项目效益\n指标\n社会效益\n指标\n老年人就餐便利程度 明显提高\n"
+        "满意度指标 满意度指标 助餐老人满意度 ≥90%\n家属满意度 95%\n"
+    )
+    (ev,) = evaluations(text)
+    assert ev.subject == "示例老年助餐补助"
+    assert rows(ev) == [
+        ("享受助餐补助的老年人人数", None, "数量指标", None, D(460), None, "人"),
+        ("补助对象审核准确率", None, "质量指标", None, D(100), None, "%"),
+        ("补助发放时间", None, "时效指标", "qualitative", "每季度末前", None, None),
+        ("老年人就餐便利程度", "项目效益指标", "社会效益指标", "qualitative", "明显提高", None, None),  # tiers wrapped
+        ("助餐老人满意度", "满意度指标", None, "ge", D(90), None, "%"),
+        ("家属满意度", "满意度指标", None, None, D(95), None, "%"),
+    ]
+
+
+# -- PDF text: each cell then a `|` line, full-width operators ---------------------------------------
+
+
+def test_pdf_cells_each_followed_by_a_bar_line_with_full_width_operators() -> None:
+    cells = [
+        "项目名称", "示例健康筛查服务", "实施单位", "示例县卫健委", "项目属性", "延续项目", "项目金额(万元)",
+        "年度资金总额", "520 万元", "总体 目标", "为辖区适龄居民免费提供健康筛查服务,早发现早干预。", "绩效 指标",
+        "一级 指标", "二级指标", "三级指标", "指标值", "产出 指标", "数量指标", "适龄居民筛查覆盖率", "≧85%",
+        "高危人群随访管理率", "≦5%",
+    ]  # fmt: skip
+    text = (
+        "(6)年度预算安排:520 万元。\n(7)绩效目标:提高适龄人群健康服务覆盖水平,强化考核结果运用。\n"
+        "项目支出绩效目标申报表\n(2023 年度)\n" + "\n|\n".join(cells) + "\n|\n"
+    )
+    (ev,) = evaluations(text)
+    assert ev.subject == "示例健康筛查服务"
+    assert rows(ev) == [
+        ("适龄居民筛查覆盖率", "产出指标", "数量指标", "ge", D(85), None, "%"),  # tiers run into the header row
+        ("高危人群随访管理率", "产出指标", "数量指标", "le", D(5), None, "%"),
+    ]
 
 
 # -- the pieces ----------------------------------------------------------------------------------------

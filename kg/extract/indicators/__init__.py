@@ -5,7 +5,8 @@ evaluations with their indicators, plus the consistency issues found while check
 
 - forms (`forms.py`): 项目/部门整体绩效自评表, 转移支付绩效自评表, 绩效目标申报表 and 重点项目自评表,
   with name, tiers, unit, comparison, target, adjusted target, actual, deviation, weight, score, core
-  flag and reason as their columns give them;
+  flag and reason as their columns give them, in every table layout the readers rebuild (tables
+  without header read by the shape of their rows);
 - scoring tables (`scoring.py`): 绩效自评指标计分表 split over many lines by a Word export;
 - prose (`prose.py`): lists of targets (具体评价指标) with the actuals the text reports later,
   sentences that state a result with its target (参保率达到93.8%，目标为≥95%), and sentences that state

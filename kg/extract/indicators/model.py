@@ -150,6 +150,9 @@ def has_data(cells: dict[str, Text]) -> bool:
 
 # -- programmes ------------------------------------------------------------------------------------
 
+# What an indicator table evaluates when neither its form nor the report names it.
+UNNAMED = "未具名项目"
+
 
 class Programmes:
     """The report's programmes (kg.extract.programmes), found by name cell, code, name or position."""
@@ -176,3 +179,14 @@ class Programmes:
             return self.items[i]
         return self.items[0] if len(self.items) == 1 else None
 
+
+def unnamed_draft(programmes: Programmes, publisher: str | None, evidence: Evidence) -> Draft:
+    """The evaluation of an indicator table that names no programme: of the programme named last
+    before it, else of the publisher (what the report says of its own unit), else of an unnamed
+    programme (which the mapping keeps to the report: it has no publisher to share it with)."""
+    programme = programmes.before(evidence.start)
+    if programme is not None:
+        return Draft(programme.name, evidence, "form", programme.code)
+    if publisher:
+        return Draft(publisher, evidence, "form", None, True)
+    return Draft(UNNAMED, evidence, "form")
