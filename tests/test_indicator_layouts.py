@@ -187,6 +187,37 @@ def test_pdf_cells_each_followed_by_a_bar_line_with_full_width_operators() -> No
     ]
 
 
+# -- a Word table flattened into paragraphs ----------------------------------------------------------
+
+
+def test_flattened_form_without_separators_split_by_tiers_and_value_shapes() -> None:
+    text = (
+        "示例专项资金绩效目标自评表.docx\n"
+        "1、2022年度示例专项资金绩效目标自评表专项资金名称示例仓储管理实施单位示例仓储中心"
+        "年度 总体 目标提升仓储管理水平"
+        "绩 效 指 标一级 指标二级 指标三级指标年度指标 值全年 完成值未完成原因和 改进措施产 出 指 标数量 指标"
+        "3000吨仓 容达标率95%97%保管员培训合格人数150人162151、附培训名单;设施检修次数24次\n"
+        "2、24次质量 指标入库检验合格率100%100%时效 指标报表按 期报送率98%100%满意 度指 标服务 对象 满意 度指 标"
+        "入库农户满意度测评292%96%说明无\n"
+    )
+    (ev,) = evaluations(text)
+    assert rows(ev) == [
+        ("3000吨仓容达标率", "产出指标", "数量指标", None, D(95), D(97), "%"),  # a number inside the name
+        ("保管员培训合格人数", "产出指标", "数量指标", None, D(150), None, "人"),  # 162151: actual fused with scores
+        ("设施检修次数", "产出指标", "数量指标", None, D(24), D(24), "次"),  # the actual after a page marker
+        ("入库检验合格率", "产出指标", "质量指标", None, D(100), D(100), "%"),
+        ("报表按期报送率", "产出指标", "时效指标", None, D(98), D(100), "%"),
+    ]  # 292%: a score run into a satisfaction rate, not read
+    doc = read(Path("form.txt"), text.encode("utf-8"), "0" * 64)
+    name = ev.indicators[0].evidence
+    assert doc.text[name.start : name.end] == "3000吨仓 容达标率"  # the span as written, stray space kept
+
+
+def test_a_paragraph_that_mentions_the_header_words_is_no_table() -> None:
+    text = "三级指标的指标值应当清晰可衡量,如培训合格率达到95%以上。\n"
+    assert evaluations(text) == []
+
+
 # -- the pieces ----------------------------------------------------------------------------------------
 
 
