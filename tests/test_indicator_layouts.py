@@ -218,6 +218,25 @@ def test_a_paragraph_that_mentions_the_header_words_is_no_table() -> None:
     assert evaluations(text) == []
 
 
+# -- prose: completed values listed under a tier ------------------------------------------------------
+
+
+def test_completed_values_listed_under_a_tier_in_prose() -> None:
+    text = (
+        "示例县卫生健康局2023年度项目绩效自评报告(示例义诊项目)\n\n一、自评结论\n\n"
+        "项目按实施方案组织开展,绩效自评得分96分,等级为优。\n\n(二)绩效目标完成情况\n\n"
+        "1.产出指标均已完成,义诊场次24场,受益群众1800人次。\n\n"
+        "2.满意度指标均已完成,各项任务如期完成,群众满意度97%\n"
+    )
+    (ev,) = evaluations(text)
+    assert ev.total_score.value == D(96)
+    assert [(i.name, i.tier1, i.target, i.actual.value, i.actual.unit) for i in ev.indicators] == [
+        ("义诊场次", "产出指标", None, D(24), "场"),
+        ("受益群众", "产出指标", None, D(1800), "人次"),
+        ("群众满意度", "满意度指标", None, D(97), "%"),
+    ]
+
+
 # -- the pieces ----------------------------------------------------------------------------------------
 
 

@@ -11,8 +11,9 @@ evaluations with their indicators, plus the consistency issues found while check
   tier words and the shape of values;
 - scoring tables (`scoring.py`): 绩效自评指标计分表 split over many lines by a Word export;
 - prose (`prose.py`): lists of targets (具体评价指标) with the actuals the text reports later,
-  sentences that state a result with its target (参保率达到93.8%，目标为≥95%), and sentences that state
-  a score, a grade or an execution rate.
+  sentences that state a result with its target (参保率达到93.8%，目标为≥95%), the completed values
+  listed under a tier (1.产出指标均已完成，培训人数60人), and sentences that state a score, a grade
+  or an execution rate.
 
 Values, units and the met rules are in `values.py`, the link to shared indicator concepts in
 `concepts.py`, the checks in `checks.py`.
