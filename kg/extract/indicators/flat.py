@@ -36,6 +36,7 @@ from kg.lexicon.measures import TIER1, TIER2, TIER_RUN, UNIT_WORD
 from kg.records import Evidence, Indicator
 
 _START = re.compile(r"(?:三级指标|指标名称)[^\d]{0,40}?(?:指标值|完成值|目标值|实际值)")
+_HINT = re.compile(r"三\s*级\s*指\s*标|指\s*标\s*名\s*称")  # on the text as written: most blocks stop here
 _VALUE = rf"(?:{values.SIGNS})?\d+(?:\.\d+)?(?:%|‰|{UNIT_WORD}(?:/{UNIT_WORD})?)?"
 _NAME = r"(?P<name>[^%‰≥≤≧≦<>=;；。:：]{1,60}?[\u4e00-\u9fff)）])"
 _TWO = re.compile(rf"{_NAME}(?P<target>{_VALUE})(?P<actual>{_VALUE})")
@@ -161,7 +162,7 @@ def _runs(doc: Document) -> Iterator[tuple[Block, list[Indicator]]]:
     while i < len(blocks):
         block = blocks[i]
         i += 1
-        if block.kind is BlockKind.TABLE:
+        if block.kind is BlockKind.TABLE or not _HINT.search(doc.text, block.start, block.end):
             continue
         squashed = _Squashed.of(doc, block.start, block.end)
         start = _START.search(squashed.text)
