@@ -18,8 +18,14 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 static_router = APIRouter(include_in_schema=False)
 
-PHASES = [("", "全部阶段 all phases"), ("initial", "年初预算 initial"), ("adjusted", "全年预算 adjusted"),
-          ("executed", "执行数 executed"), ("carried-over", "上年结转 carried over"), ("allocated", "下达 allocated")]
+PHASES = [
+    ("", "全部阶段 all phases"),
+    ("initial", "年初预算 initial"),
+    ("adjusted", "全年预算 adjusted"),
+    ("executed", "执行数 executed"),
+    ("carried-over", "上年结转 carried over"),
+    ("allocated", "下达 allocated"),
+]
 
 
 def plotly_path() -> Path:
@@ -64,11 +70,15 @@ def home(request: Request, q: str | None = None) -> HTMLResponse:
 
     number = parse_document_number(q)
     matching = [d for d in depts if q in d["name"] or q in d.get("region", "")]
-    # A programme is typed and named together in each report that mentions it: one graph at a time.
-    programmes = service.rows(f"""SELECT DISTINCT ?name WHERE {{ GRAPH ?g {{ ?p a fkg:Programme ; rdfs:label ?name }}
-        FILTER(CONTAINS(STR(?name), {resources.lit(q)})) }} ORDER BY ?name LIMIT 50""")
-    return _page(request, "home.html", q=q, departments=matching, programmes=programmes,
-                 document=number.canonical if number else None)
+    programmes = service.internal_rows("programme-search", text=q)
+    return _page(
+        request,
+        "home.html",
+        q=q,
+        departments=matching,
+        programmes=programmes,
+        document=number.canonical if number else None,
+    )
 
 
 @router.get("/policies/{number:path}", name="policy_page", response_class=HTMLResponse)
@@ -86,21 +96,7 @@ def lines_page(request: Request, dept_id: str, year: str) -> HTMLResponse:
     """The lines behind a yearly total, each linking to the table cell it was read from."""
     service = _service(request)
     dept = resources.department(service, dept_id)
-    node = resources.iri(dept["iri"])
-    # The lines are found from the 支出决算表 data sets (one per report). The file is looked up as
-    # a nested OPTIONAL so that Oxigraph follows each data set to its report instead of building a
-    # table of every fkg:statedIn in the store; the result is that of
-    # OPTIONAL { ?ds fkg:statedIn/fkg:sourceFile/fkg:fileName ?file }.
-    lines = service.rows(f"""SELECT ?line ?code ?name ?yuan ?file WHERE {{
-        ?ds fkg:tableKind "expenditure-final-accounts" .
-        ?line qb:dataSet ?ds ; a fkg:BudgetLine ; obeu-dimension:organization {node} ; fkg:fiscalYear ?year ;
-          fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?yuan ;
-          fkg:functionalClassification ?c .
-        ?c skos:notation ?code . OPTIONAL {{ ?c skos:prefLabel ?name FILTER(lang(?name) = "zh") }}
-        OPTIONAL {{ ?ds fkg:statedIn ?dsReport
-                   OPTIONAL {{ ?dsReport fkg:sourceFile/fkg:fileName ?file }} FILTER(BOUND(?file)) }}
-        FILTER(STRLEN(?code) = 7 && STR(?year) = {resources.lit(year)})
-        FILTER NOT EXISTS {{ ?line fkg:isTotal true }} }} ORDER BY ?code""")
+    lines = service.internal_rows("department-lines", department=dept["iri"], yearText=year)
     return _page(request, "lines.html", dept=dept, year=year, lines=lines)
 
 
@@ -115,11 +111,24 @@ def source_page(request: Request, fact: str = Query(...)) -> HTMLResponse:
 
 
 @router.get("/flows", name="flows_page", response_class=HTMLResponse)
-def flows_page(request: Request, programme: str = "城乡医疗救助", region: str | None = None,
-               year: str | None = None, phase: str | None = None) -> HTMLResponse:
+def flows_page(
+    request: Request,
+    programme: str = "城乡医疗救助",
+    region: str | None = None,
+    year: str | None = None,
+    phase: str | None = None,
+) -> HTMLResponse:
     flow = _service(request).flows(programme, region=region or None, year=year or None, phase=phase or None)
-    return _page(request, "flows.html", flow=flow, programme=programme, region=region, year=year,
-                 phase=phase or "", phases=PHASES)
+    return _page(
+        request,
+        "flows.html",
+        flow=flow,
+        programme=programme,
+        region=region,
+        year=year,
+        phase=phase or "",
+        phases=PHASES,
+    )
 
 
 @router.get("/query", name="sparql_page", response_class=HTMLResponse)
@@ -140,6 +149,13 @@ def sparql_page(request: Request, query: str | None = None, example: str | None 
             error = exc.detail
         if result and result["form"] == "graph":
             result["text"] = result["data"].decode()
-    return _page(request, "query.html", query=query or "", result=result, error=error,
-                 queries=list(service.queries.values()), prefixes=list(PREFIXES),
-                 endpoint=str(request.url_for("sparql_get")))
+    return _page(
+        request,
+        "query.html",
+        query=query or "",
+        result=result,
+        error=error,
+        queries=list(service.queries.values()),
+        prefixes=list(PREFIXES),
+        endpoint=str(request.url_for("sparql_get")),
+    )

@@ -1,7 +1,7 @@
 """Task endpoints: policies, fund flows, departments, reports and the evidence behind any fact.
 
-Every value that reaches a query is an RDF term written in N-Triples syntax (`str(Literal(...))`),
-so quotes or `>` in a path parameter stay inside one literal.
+The queries are internal queries (queries/internal/*.rq); every value that reaches one is bound as
+an RDF term by `kg.queries.bind`, so quotes or `>` in a path parameter stay inside one literal.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
-from pyoxigraph import Literal, NamedNode
 
 from api.service import Service
 from kg.queries import bind
+from kg.store import Store
 from kg.vocab import ID_NS
 
 router = APIRouter(prefix="/api", tags=["resources"])
@@ -24,16 +24,6 @@ router = APIRouter(prefix="/api", tags=["resources"])
 
 def service_of(request: Request) -> Service:
     return request.app.state.service
-
-
-def lit(value: str) -> str:
-    return str(Literal(value))
-
-
-def iri(value: str) -> str:
-    if not re.fullmatch(r"[^\s<>\"{}|\\^`]+", value):
-        raise HTTPException(422, f"not an IRI: {value!r}")
-    return str(NamedNode(value))
 
 
 def canonical_number(number: str) -> str:
@@ -50,18 +40,10 @@ def canonical_number(number: str) -> str:
 
 def policy(service: Service, number: str) -> dict[str, Any]:
     canonical = canonical_number(number)
-    docs = service.rows(f"""SELECT ?doc ?issuer ?year ?serial WHERE {{
-        ?doc fkg:documentNumber {lit(canonical)} .
-        OPTIONAL {{ ?doc fkg:issuerCode ?issuer }} OPTIONAL {{ ?doc fkg:documentYear ?year }}
-        OPTIONAL {{ ?doc fkg:serialNumber ?serial }} }} LIMIT 1""")
+    docs = service.internal_rows("policy-document", number=canonical)
     if not docs:
         raise HTTPException(404, f"no policy document {canonical} in the store")
-    # A document is described in every report that cites it: take each document once.
-    titles = service.rows(f"""SELECT ?title (COUNT(DISTINCT ?report) AS ?reports) WHERE {{
-        {{ SELECT DISTINCT ?doc WHERE {{ ?doc fkg:documentNumber {lit(canonical)} }} }}
-        {{ ?doc dcterms:title ?title }} UNION
-        {{ ?c fkg:citedDocument ?doc ; fkg:citedTitle ?title ; fkg:citingReport ?report }}
-        }} GROUP BY ?title ORDER BY DESC(?reports) ?title""")
+    titles = service.internal_rows("policy-titles", number=canonical)
     citations = service.rows(bind(service.queries["policy-citations"], {"doc": canonical}))
     return {
         "number": canonical,
@@ -71,12 +53,21 @@ def policy(service: Service, number: str) -> dict[str, Any]:
         "year": docs[0].get("year"),
         "serial": docs[0].get("serial"),
         "titles": [t["title"] for t in titles],
-        "citations": [{
-            "report": c["file"], "department": c.get("publisher"), "year": c.get("year"),
-            "sentence": c["sentence"], "numberAsWritten": c.get("numberAsWritten"),
-            "titleAsCited": c.get("titleAsCited"), "start": int(c["start"]), "end": int(c["end"]),
-            "page": c.get("page"), "citation": c["citation"],
-        } for c in citations],
+        "citations": [
+            {
+                "report": c["file"],
+                "department": c.get("publisher"),
+                "year": c.get("year"),
+                "sentence": c["sentence"],
+                "numberAsWritten": c.get("numberAsWritten"),
+                "titleAsCited": c.get("titleAsCited"),
+                "start": int(c["start"]),
+                "end": int(c["end"]),
+                "page": c.get("page"),
+                "citation": c["citation"],
+            }
+            for c in citations
+        ],
     }
 
 
@@ -105,7 +96,7 @@ _ORG = ID_NS + "org/"
 
 
 def _org_id(value: str) -> str:
-    return value[len(_ORG):] if value.startswith(_ORG) else value
+    return value[len(_ORG) :] if value.startswith(_ORG) else value
 
 
 def departments(service: Service) -> list[dict[str, Any]]:
@@ -116,37 +107,21 @@ def departments(service: Service) -> list[dict[str, Any]]:
 def department(service: Service, dept_id: str) -> dict[str, Any]:
     if not re.fullmatch(r"[0-9a-f]{6,64}", dept_id):
         raise HTTPException(404, f"no department {dept_id!r}")
-    node = iri(_ORG + dept_id)
-    info = service.rows(f"""SELECT ?name ?region ?level WHERE {{ {node} rdfs:label ?name .
-        OPTIONAL {{ {node} fkg:region/skos:prefLabel ?region }}
-        OPTIONAL {{ {node} fkg:governmentLevel/skos:notation ?level }} }} LIMIT 1""")
+    node = _ORG + dept_id
+    info = service.internal_rows("department", department=node)
     if not info:
         raise HTTPException(404, f"no department {dept_id!r}")
-    reports = service.rows(f"""SELECT ?file ?title ?year ?kind WHERE {{
-        ?r a fkg:Report ; dcterms:publisher {node} ; fkg:sourceFile/fkg:fileName ?file .
-        OPTIONAL {{ ?r dcterms:title ?title }} OPTIONAL {{ ?r fkg:fiscalYear ?year }}
-        OPTIONAL {{ ?r fkg:reportKind/skos:notation ?kind }} }} ORDER BY ?year ?file""")
-    # Executed spending of 项-level lines of the 支出决算表, so parent rows are not counted twice.
-    # The lines are found from the 支出决算表 data sets (one per report), not among all the lines
-    # of the department.
-    totals = service.rows(f"""SELECT ?year (SUM(?amount) AS ?yuan) (COUNT(?line) AS ?lines) (SAMPLE(?line) AS ?example)
-        WHERE {{ ?ds fkg:tableKind "expenditure-final-accounts" .
-          ?line qb:dataSet ?ds ; a fkg:BudgetLine ; obeu-dimension:organization {node} ; fkg:fiscalYear ?year ;
-          fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount ;
-          fkg:functionalClassification/skos:notation ?code .
-          FILTER(STRLEN(?code) = 7) FILTER NOT EXISTS {{ ?line fkg:isTotal true }} }}
-        GROUP BY ?year ORDER BY ?year""")
-    # A programme is described (typed and named together) in every report that mentions it: each
-    # programme once, its names from the graphs that type it, then its code.
-    programmes = service.rows(f"""SELECT DISTINCT ?programme ?name ?code WHERE {{
-        {{ SELECT DISTINCT ?programme ?name WHERE {{
-          {{ SELECT DISTINCT ?programme WHERE {{
-            {{ ?programme fkg:implementingUnit {node} }} UNION {{ ?programme fkg:supervisingDepartment {node} }}
-            UNION {{ ?flow fkg:programme ?programme ; fkg:payee {node} }} }} }}
-          GRAPH ?g {{ ?programme a fkg:Programme ; rdfs:label ?name }} }} }}
-        OPTIONAL {{ ?programme fkg:programmeCode ?code }} }} ORDER BY ?name""")
-    return {"id": dept_id, "iri": _ORG + dept_id, **info[0], "reports": reports, "totals": totals,
-            "programmes": programmes}
+    reports = service.internal_rows("department-reports", department=node)
+    totals = service.internal_rows("department-totals", department=node)
+    programmes = service.internal_rows("department-programmes", department=node)
+    return {
+        "id": dept_id,
+        "iri": _ORG + dept_id,
+        **info[0],
+        "reports": reports,
+        "totals": totals,
+        "programmes": programmes,
+    }
 
 
 @router.get("/departments", summary="Departments that publish reports")
@@ -163,29 +138,23 @@ def get_department(dept_id: str, request: Request) -> dict[str, Any]:
 
 
 def report(service: Service, file_name: str) -> dict[str, Any]:
-    rows = service.rows(f"""SELECT ?report ?title ?year ?kind ?publisher ?publisherName ?sha ?path ?graph ?version
-        WHERE {{ ?report a fkg:Report ; fkg:sourceFile ?src . ?src fkg:fileName {lit(file_name)} .
-          OPTIONAL {{ ?report dcterms:title ?title }} OPTIONAL {{ ?report fkg:fiscalYear ?year }}
-          OPTIONAL {{ ?report fkg:reportKind/skos:notation ?kind }}
-          OPTIONAL {{ GRAPH ?g {{ ?report dcterms:publisher ?publisher . ?publisher rdfs:label ?publisherName }} }}
-          OPTIONAL {{ ?src fkg:sha256 ?sha }}
-          OPTIONAL {{ GRAPH <https://w3id.org/fundkg/graph/manifest> {{
-              ?report fkg:currentGraph ?graph ; fkg:sourcePath ?path ; fkg:extractorVersion ?version }} }}
-        }} LIMIT 1""")
+    rows = service.internal_rows("report", file=file_name)
     if not rows:
         raise HTTPException(404, f"no report {file_name!r} in the store")
     info = rows[0]
     citations = service.rows(bind(service.queries["report-citations"], {"file": file_name}))
-    amounts = service.rows(f"""SELECT ?fact ?yuan ?text ?label ?start ?end WHERE {{
-        ?fact a fkg:AmountStatement ; fkg:amountInYuan ?yuan ; fkg:originalText ?text ;
-              fkg:statedIn {iri(info['report'])} ; prov:wasDerivedFrom/oa:hasSelector ?p .
-        ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-        OPTIONAL {{ ?fact fkg:amountLabel ?label }} }} ORDER BY ?start""")
+    amounts = service.internal_rows("report-amounts", report=info["report"])
     return {
-        "file": file_name, **info,
-        "provenance": {"sourcePath": info.get("path"), "sha256": info.get("sha"), "graph": info.get("graph"),
-                       "extractorVersion": info.get("version")},
-        "citations": citations, "amounts": amounts,
+        "file": file_name,
+        **info,
+        "provenance": {
+            "sourcePath": info.get("path"),
+            "sha256": info.get("sha"),
+            "graph": info.get("graph"),
+            "extractorVersion": info.get("version"),
+        },
+        "citations": citations,
+        "amounts": amounts,
     }
 
 
@@ -196,18 +165,7 @@ def get_report(file_name: str, request: Request) -> dict[str, Any]:
 
 def evidence(service: Service, fact: str) -> dict[str, Any]:
     """Where a fact (citation, amount, budget line, fund flow …) was read: quote, span, table cell."""
-    node = iri(fact)
-    # The table cell is matched as a nested OPTIONAL (the same result as one OPTIONAL of all four
-    # patterns): given the four, Oxigraph built a table of every table cell in the store first.
-    rows = service.rows(f"""SELECT ?file ?exact ?prefix ?suffix ?start ?end ?table ?row ?column ?sentence WHERE {{
-        {node} prov:wasDerivedFrom ?ev .
-        OPTIONAL {{ ?ev oa:hasSource/fkg:fileName ?file }}
-        OPTIONAL {{ ?ev oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?exact .
-                   OPTIONAL {{ ?q oa:prefix ?prefix }} OPTIONAL {{ ?q oa:suffix ?suffix }} }}
-        OPTIONAL {{ ?ev oa:hasSelector ?p . ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }}
-        OPTIONAL {{ ?ev oa:hasSelector ?c . ?c a fkg:TableCellSelector ; fkg:tableIndex ?table ; fkg:rowIndex ?row
-                   OPTIONAL {{ ?c fkg:columnIndex ?column }} FILTER(BOUND(?column)) }}
-        OPTIONAL {{ {node} fkg:sentence ?sentence }} }}""")
+    rows = service.internal_rows("evidence", fact=fact)
     if not rows:
         raise HTTPException(404, f"no evidence recorded for {fact}")
     return {"fact": fact, "evidence": rows}
@@ -226,7 +184,6 @@ def post_report(request: Request, file: UploadFile) -> dict[str, Any]:
     from kg.build import BuildResult, build
     from kg.linking import link
     from kg.readers import is_supported
-    from kg.store import FundStore
 
     service = service_of(request)
     service.require_token(request)
@@ -242,7 +199,8 @@ def post_report(request: Request, file: UploadFile) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(dir=upload_dir, delete=False) as tmp:
         tmp.write(data)
     shutil.move(tmp.name, target)  # the report is identified by its file name, kept for provenance
-    def ingest(store: FundStore) -> BuildResult:
+
+    def ingest(store: Store) -> BuildResult:
         built = build([target], store, max_bytes=service.max_upload_bytes)
         link(store)  # as `fundkg build` does: the links graph follows the reports
         return built
@@ -251,5 +209,9 @@ def post_report(request: Request, file: UploadFile) -> dict[str, Any]:
     if result.failed:
         raise HTTPException(422, "; ".join(f.message for f in result.failed))
     status = "replaced" if result.replaced else "unchanged" if result.unchanged else "added"
-    return {"file": name, "status": status, "quads": result.quads_written,
-            "report": str(request.url_for("get_report", file_name=name))}
+    return {
+        "file": name,
+        "status": status,
+        "quads": result.quads_written,
+        "report": str(request.url_for("get_report", file_name=name)),
+    }

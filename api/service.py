@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hmac
 import threading
 from collections.abc import Callable
@@ -13,7 +12,9 @@ from typing import Any, TypeVar
 from fastapi import HTTPException, Request
 
 from api.workers import PoolBusy, QuerySyntaxError, QueryTimeout, ResultTooLarge, WorkerFailed, WorkerPool
-from kg.queries import NamedQuery
+from kg.errors import QueryError
+from kg.queries import NamedQuery, bind, internal_query
+from kg.store import Store, open_store
 
 T = TypeVar("T")
 
@@ -32,11 +33,23 @@ class Service:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, rdf_format: str = "text/turtle", max_results: int | None = None,
-              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> dict[str, Any]:
-        request = {"op": "query", "sparql": sparql, "rdf_format": rdf_format,
-                   "max_results": max_results or self.max_results,
-                   "default_graphs": default_graphs or [], "named_graphs": named_graphs or []}
+    def query(
+        self,
+        sparql: str,
+        *,
+        rdf_format: str = "text/turtle",
+        max_results: int | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> dict[str, Any]:
+        request = {
+            "op": "query",
+            "sparql": sparql,
+            "rdf_format": rdf_format,
+            "max_results": max_results or self.max_results,
+            "default_graphs": default_graphs or [],
+            "named_graphs": named_graphs or [],
+        }
         return self._run(request)
 
     def rows(self, sparql: str) -> list[dict[str, str]]:
@@ -44,6 +57,14 @@ class Service:
         result = self.query(sparql)
         names = result["variables"]
         return [{v: t["value"] for v, t in zip(names, row, strict=True) if t is not None} for row in result["rows"]]
+
+    def internal_rows(self, name: str, **values: Any) -> list[dict[str, str]]:
+        """The rows of an internal query (queries/internal/NAME.rq), its parameters bound as terms."""
+        try:
+            text = bind(internal_query(name), values)
+        except QueryError as exc:  # a value that is no term of the parameter's type
+            raise HTTPException(422, str(exc)) from exc
+        return self.rows(text)
 
     def flows(self, programme: str, **filters: str | None) -> dict[str, Any]:
         return self._run({"op": "flows", "programme": programme, "filters": filters})
@@ -71,22 +92,24 @@ class Service:
         given = request.headers.get("authorization", "")
         scheme, _, token = given.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self.update_token.encode()):
-            raise HTTPException(401, "updates need the update token as 'Authorization: Bearer TOKEN'",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                "updates need the update token as 'Authorization: Bearer TOKEN'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
 
-    def write(self, action: Callable[[Any], T]) -> T:
+    def write(self, action: Callable[[Store], T]) -> T:
         """Run `action(store)` with the store opened for writing, one writer at a time.
 
         The store is opened only for the write, so the read-only workers never compete with a
-        long-lived writer; they are renewed afterwards because a read-only open sees a snapshot.
+        long-lived writer; those that see an older generation than the write left are renewed,
+        because a read-only open sees a snapshot.
         """
-        from kg.store import FundStore
-
         with self._write_lock:
-            store = FundStore.open(self.store_path)
+            store = open_store(self.store_path)
             try:
                 return action(store)
             finally:
-                del store
-                gc.collect()  # drop the last reference now so RocksDB's lock is released
-                self.pool.refresh()
+                generation = store.generation()
+                store.close()  # releases the store's lock for the next writer
+                self.pool.refresh(generation)

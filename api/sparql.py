@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from pyoxigraph import RdfFormat, parse, serialize
 
 from api import results as R
 from api.service import Service
+from kg.store import SparqlSyntaxError, Store, UpdateError, convert_rdf
 from kg.vocab import PREFIXES
 
 router = APIRouter(tags=["SPARQL"])
@@ -37,8 +37,10 @@ async def _params(request: Request) -> dict[str, list[str]]:
     elif content_type == "application/sparql-update":
         params["update"] = [body]
     else:
-        raise HTTPException(415, "POST a form (application/x-www-form-urlencoded), "
-                                 "application/sparql-query or application/sparql-update")
+        raise HTTPException(
+            415,
+            "POST a form (application/x-www-form-urlencoded), application/sparql-query or application/sparql-update",
+        )
     return params
 
 
@@ -51,8 +53,7 @@ def _formats(params: dict[str, list[str]], accept: str | None) -> tuple[str | No
             rdf = R.RDF_FORMAT_PARAM.get(value) or (value if value in R.RDF_TYPES else None)
             if res or rdf:
                 return res or R.RESULTS_JSON, rdf or "text/turtle"
-    return (R.choose(accept, R.RESULT_TYPES, R.RESULTS_JSON),
-            R.choose(accept, tuple(R.RDF_TYPES), "text/turtle"))
+    return (R.choose(accept, R.RESULT_TYPES, R.RESULTS_JSON), R.choose(accept, tuple(R.RDF_TYPES), "text/turtle"))
 
 
 def _one(params: dict[str, list[str]], key: str) -> str | None:
@@ -90,8 +91,11 @@ async def _handle(request: Request) -> Response:
         return _description(request)
     results_type, rdf_type = _formats(params, request.headers.get("accept"))
     result = await run_in_threadpool(
-        service.query, query, rdf_format=rdf_type or "text/turtle",
-        default_graphs=params.get("default-graph-uri"), named_graphs=params.get("named-graph-uri"),
+        service.query,
+        query,
+        rdf_format=rdf_type or "text/turtle",
+        default_graphs=params.get("default-graph-uri"),
+        named_graphs=params.get("named-graph-uri"),
     )
     return _respond(result, results_type, rdf_type)
 
@@ -110,14 +114,13 @@ def _apply_update(service: Service, update: str, params: dict[str, list[str]]) -
     if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
         raise HTTPException(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
 
-    def run(store: Any) -> None:
+    def run(store: Store) -> None:
         try:
-            store.raw.update(update, prefixes=PREFIXES)
-        except SyntaxError as exc:
+            store.update(update)
+        except SparqlSyntaxError as exc:
             raise HTTPException(400, f"malformed update: {exc}") from exc
-        except (RuntimeError, ValueError) as exc:  # e.g. DROP of a graph that does not exist
+        except UpdateError as exc:  # e.g. DROP of a graph that does not exist
             raise HTTPException(400, f"update failed: {exc}") from exc
-        store.raw.flush()
 
     service.write(run)
 
@@ -133,11 +136,20 @@ def _description(request: Request) -> Response:
         return RedirectResponse(str(request.url_for("sparql_page")), status_code=303)
     endpoint = str(request.url_for("sparql_get"))
     service = service_of(request)
-    declares = " ,\n    ".join(
-        f'[ sh:prefix "{p}" ; sh:namespace "{ns}"^^xsd:anyURI ]' for p, ns in PREFIXES.items())
-    formats = ", ".join(f"<{_FORMATS}{f}>" for f in (
-        "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-        "Turtle", "N-Triples", "JSON-LD", "RDF_XML"))
+    declares = " ,\n    ".join(f'[ sh:prefix "{p}" ; sh:namespace "{ns}"^^xsd:anyURI ]' for p, ns in PREFIXES.items())
+    formats = ", ".join(
+        f"<{_FORMATS}{f}>"
+        for f in (
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "JSON-LD",
+            "RDF_XML",
+        )
+    )
     update = " , sd:SPARQL11Update" if service.update_token else ""
     turtle = f"""@prefix sd: <{_SD}> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -157,6 +169,4 @@ def _description(request: Request) -> Response:
     target = R.choose(accept, tuple(R.RDF_TYPES), "text/turtle") or "text/turtle"
     if target == "text/turtle":
         return Response(turtle, media_type="text/turtle; charset=utf-8")
-    fmt = RdfFormat.from_media_type(target) or RdfFormat.TURTLE
-    triples = list(parse(turtle, format=RdfFormat.TURTLE))
-    return Response(serialize(triples, None, fmt), media_type=f"{target}; charset=utf-8")
+    return Response(convert_rdf(turtle, target), media_type=f"{target}; charset=utf-8")

@@ -1,13 +1,14 @@
 """A pool of worker processes that run queries and can be killed when they overrun.
 
-pyoxigraph cannot cancel a running query: a thread that stops waiting leaves the evaluation
-running and holding a core. So every query runs in a separate process that opened the store
+The embedded store (Oxigraph) cannot cancel a running query: a thread that stops waiting leaves
+the evaluation running and holding a core. So every query runs in a separate process that opened the store
 read-only; when a query overruns its time budget, the parent kills that process (SIGKILL, which
 really stops the work), reaps it and starts a replacement in the background. Other requests keep
 being served by the other workers meanwhile.
 
 Workers talk over a `multiprocessing` pipe with plain picklable data: a request is a dict with an
-`op`, a reply is `("ok", payload)` or `("error", kind, message)`.
+`op`, a reply is `("ok", payload)` or `("error", kind, message)`. A worker announces itself with the
+store generation it sees; the pool renews a worker whose generation is older than the store's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
+
+from kg.store import TURTLE, SparqlSyntaxError, Store, TooManyResults, open_store
 
 # Spawned, not forked: the server process has threads (uvicorn, this pool) that fork would copy badly.
 _CTX = mp.get_context("spawn")
@@ -56,77 +59,35 @@ _ERRORS: dict[str, type[Exception]] = {
 # --- worker side ---------------------------------------------------------------------------------
 
 
-def _term(term: Any) -> dict[str, str] | None:
-    """A term in the shape of SPARQL 1.1 results JSON (picklable, format-neutral)."""
-    from pyoxigraph import BlankNode, Literal, NamedNode
-
-    if term is None:
-        return None
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "literal", "value": str(term)}  # RDF-star triple terms: shown as text
+def _run_query(store: Store, request: dict[str, Any]) -> tuple[str, Any]:
+    try:
+        answer = store.query(
+            request["sparql"], graph_format=request.get("rdf_format") or TURTLE, max_results=request["max_results"],
+            default_graphs=request.get("default_graphs") or (), named_graphs=request.get("named_graphs") or (),
+        )  # fmt: skip
+    except TooManyResults as exc:
+        return "error", "too_many", f"{exc} (the result-size cap)"
+    if answer.form == "ask":
+        return "ok", {"form": "ask", "boolean": answer.boolean}
+    if answer.results is not None:
+        return "ok", {"form": "select", "variables": list(answer.results.columns), "rows": answer.results.json_rows()}
+    return "ok", {"form": "graph", "count": answer.count, "data": answer.data}
 
 
-def _run_query(store: Any, request: dict[str, Any]) -> tuple[str, Any]:
-    from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, RdfFormat, serialize
-
-    from kg.vocab import PREFIXES
-
-    cap: int = request["max_results"]
-    defaults = request.get("default_graphs") or []
-    named = request.get("named_graphs") or []
-    if defaults or named:  # the protocol's default-graph-uri / named-graph-uri select the dataset
-        result = store.raw.query(
-            request["sparql"], prefixes=PREFIXES,
-            default_graph=[NamedNode(g) for g in defaults] or None,
-            named_graphs=[NamedNode(g) for g in named] or None,
-            use_default_graph_as_union=not defaults,
-        )
-    else:
-        result = store.query(request["sparql"])
-    if isinstance(result, QueryBoolean):
-        return "ok", {"form": "ask", "boolean": bool(result)}
-    if isinstance(result, QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows: list[list[dict[str, str] | None]] = []
-        for solution in result:
-            if len(rows) >= cap:
-                return "error", "too_many", f"the query returns more than {cap} results (the result-size cap)"
-            rows.append([_term(solution[v]) for v in variables])
-        return "ok", {"form": "select", "variables": variables, "rows": rows}
-    triples = []
-    for triple in result:
-        if len(triples) >= cap:
-            return "error", "too_many", f"the query returns more than {cap} triples (the result-size cap)"
-        triples.append(triple)
-    fmt = RdfFormat.from_media_type(request["rdf_format"]) or RdfFormat.TURTLE
-    return "ok", {"form": "graph", "count": len(triples), "data": serialize(triples, None, fmt, prefixes=PREFIXES)}
-
-
-def _run_flows(store: Any, request: dict[str, Any]) -> tuple[str, Any]:
+def _run_flows(store: Store, request: dict[str, Any]) -> tuple[str, Any]:
     from kg.flows import to_sankey, trace
 
     return "ok", to_sankey(trace(store, request["programme"], **request["filters"]))
 
 
 def _worker_main(conn: Connection, store_path: str) -> None:
-    from kg.store import FundStore
-
     try:
-        store = FundStore.open(Path(store_path), read_only=True)
+        store = open_store(store_path, read_only=True)
+        generation = store.generation()
     except Exception as exc:  # reported to the parent, which fails loudly at start-up
         conn.send(("error", "error", f"cannot open store {store_path}: {exc}"))
         return
-    conn.send(("ready",))
+    conn.send(("ready", generation))
     ops = {"query": _run_query, "flows": _run_flows}
     while True:
         try:
@@ -135,7 +96,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             return
         try:
             reply = ops[request["op"]](store, request)
-        except SyntaxError as exc:
+        except SparqlSyntaxError as exc:
             reply = ("error", "syntax", str(exc))
         except Exception as exc:  # anything else is the request's failure, not the worker's
             reply = ("error", "error", f"{type(exc).__name__}: {exc}")
@@ -157,7 +118,7 @@ class Worker:
         return self.process.pid
 
     def stop(self) -> None:
-        self.process.kill()  # SIGKILL: the only way to stop a query inside pyoxigraph
+        self.process.kill()  # SIGKILL: the only way to stop a query inside the embedded store
         self.process.join(timeout=10)
         self.conn.close()
 
@@ -172,7 +133,7 @@ class WorkerPool:
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: dict[int, Worker] = {}
-        self._generation = 0
+        self._generation = 0  # the store generation the latest write left
         self._closed = False
         self.killed: list[int] = []  # PIDs of workers killed for overrunning (for tests and logs)
 
@@ -182,12 +143,10 @@ class WorkerPool:
         return self
 
     def _spawn(self) -> Worker:
-        # The generation before the store is opened: a write finishing while the worker starts
-        # leaves it marked stale (renewed on first use), never marked fresh with an old snapshot.
-        generation = self._generation
         parent, child = _CTX.Pipe()
-        process = _CTX.Process(target=_worker_main, args=(child, self.store_path), daemon=True,
-                               name="fundkg-query-worker")
+        process = _CTX.Process(
+            target=_worker_main, args=(child, self.store_path), daemon=True, name="fundkg-query-worker"
+        )
         process.start()
         child.close()
         if not parent.poll(self.start_timeout):
@@ -200,7 +159,9 @@ class WorkerPool:
         if hello[0] != "ready":
             process.join(timeout=5)
             raise WorkerFailed(hello[2])
-        worker = Worker(process, parent, generation)
+        # The generation of the worker's own snapshot: a write that finishes while the worker
+        # starts leaves it stale (renewed on first use), never taken for fresh.
+        worker = Worker(process, parent, hello[1])
         with self._lock:
             self._all[worker.pid] = worker
         return worker
@@ -235,7 +196,7 @@ class WorkerPool:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty as exc:
             raise PoolBusy(f"every query worker stayed busy for {timeout:g}s; try again later") from exc
-        if worker.generation != self._generation or not worker.process.is_alive():
+        if worker.generation < self._generation or not worker.process.is_alive():
             # Opened before the store changed (read-only opens see a snapshot) or died: replace it.
             self._retire(worker)
             return self.run(request, timeout)
@@ -253,10 +214,10 @@ class WorkerPool:
             return reply[1]
         raise _ERRORS.get(reply[1], WorkerFailed)(reply[2])
 
-    def refresh(self) -> None:
-        """After the store was written: workers opened before see an old snapshot, so they are renewed."""
+    def refresh(self, generation: int) -> None:
+        """After a write that left the store at `generation`: workers that see an older one are renewed."""
         with self._lock:
-            self._generation += 1
+            self._generation = max(self._generation, generation)
 
     def close(self) -> None:
         self._closed = True

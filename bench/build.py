@@ -76,7 +76,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     import kg.build
     from kg.build import build
-    from kg.store import FundStore
+    from kg.store import open_store
 
     work = Path(tempfile.mkdtemp(prefix="fundkg-bench-"))
     try:
@@ -84,12 +84,12 @@ def main() -> None:
         corpus.mkdir()
         size = make_corpus(corpus, args.reports)
         # Warm-up outside the timing: spaCy/jieba dictionaries and region index load once per process.
-        warm = FundStore.open(None)
+        warm = open_store(None)
         build([next(corpus.iterdir())], warm)
 
         if args.batch_quads:
             kg.build.BATCH_QUADS = args.batch_quads
-        store = FundStore.open(work / "store")
+        store = open_store(work / "store")
         start, cpu_start = time.perf_counter(), time.process_time()
         result = build([corpus], store)
         elapsed = time.perf_counter() - start

@@ -13,7 +13,6 @@ reported as such instead of stalling the run.
 from __future__ import annotations
 
 import argparse
-import gc
 import multiprocessing as mp
 import shutil
 import sys
@@ -27,14 +26,14 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 
 def _time_query(store_path: str, name: str, out: mp.Queue) -> None:
     from kg.queries import bind, named_queries
-    from kg.store import FundStore
+    from kg.store import open_store
 
-    store = FundStore.open(Path(store_path), read_only=True)
+    store = open_store(Path(store_path), read_only=True)
     query = named_queries()[name]
     text = bind(query, query.example_parameters())
     start = time.perf_counter()
-    result = store.query(text)
-    rows = len(list(result)) if query.form == "SELECT" else 1
+    answer = store.query(text)
+    rows = answer.count
     out.put((rows, time.perf_counter() - start))
 
 
@@ -64,7 +63,7 @@ def main() -> None:
     from kg.flows import trace
     from kg.linking import analyse
     from kg.queries import named_queries
-    from kg.store import FundStore
+    from kg.store import open_store
 
     work = Path(tempfile.mkdtemp(prefix="fundkg-queries-"))
     try:
@@ -73,7 +72,7 @@ def main() -> None:
         make_corpus(corpus, args.reports)
         inputs = [corpus, ROOT / "samples" / "notices"] + ([SEEDS] if SEEDS.is_dir() else [])
         store_path = work / "store"
-        store = FundStore.open(store_path)
+        store = open_store(store_path)
         build(inputs, store)
         print(
             f"store: {args.reports} corpus reports + {'seeds + ' if SEEDS.is_dir() else ''}notices, "
@@ -85,8 +84,7 @@ def main() -> None:
         start = time.perf_counter()
         trace(store, "城乡医疗救助", region="柳林县", year="2022")
         print(f"{'trace 城乡医疗救助 柳林县 2022':26s} {time.perf_counter() - start:8.3f} s")
-        del store  # the children open it read-only
-        gc.collect()
+        store.close()  # the children open it read-only
         for name in sorted(named_queries()):
             timed = _time_in_child(store_path, name, args.limit)
             if timed is None:

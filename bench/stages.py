@@ -1,8 +1,9 @@
 """Time each stage of the build for one report at a time: reading, extraction, mapping, writing.
 
-Uses the same synthetic corpus as bench/build.py. The write is one `bulk_extend` per report into
-an on-disk store; Oxigraph's own threads may go on working after it returns, so the write column
-is the calling thread's wait, not the whole CPU cost (bench/build.py prints that).
+Uses the same synthetic corpus as bench/build.py. The write is one `write_reports` per report (bulk
+load and manifest switch) into an on-disk store; Oxigraph's own threads may go on working after it
+returns, so the write column is the calling thread's wait, not the whole CPU cost (bench/build.py
+prints that).
 
     python bench/stages.py --reports 80
 """
@@ -31,7 +32,7 @@ def main() -> None:
     from kg.extract.pipeline import EXTRACTOR_VERSION, extract_report
     from kg.rdf.mapping import map_report
     from kg.readers import read_document
-    from kg.store import FundStore
+    from kg.store import PendingReport, open_store
 
     work = Path(tempfile.mkdtemp(prefix="fundkg-stages-"))
     try:
@@ -40,7 +41,7 @@ def main() -> None:
         make_corpus(corpus, args.reports + 1)
         files = sorted(corpus.iterdir())
         extract_report(read_document(files[0]))  # warm-up: dictionaries load once per process
-        store = FundStore.open(work / "store")
+        store = open_store(work / "store")
         totals = {"read": 0.0, "extract": 0.0, "map": 0.0, "write": 0.0}
         quads = 0
         for path in files[1:]:
@@ -49,10 +50,11 @@ def main() -> None:
             t1 = time.perf_counter()
             records = extract_report(document)
             t2 = time.perf_counter()
-            _, _, report_quads = map_report(records, path.name, EXTRACTOR_VERSION)
+            report, graph, report_quads = map_report(records, path.name, EXTRACTOR_VERSION)
             t3 = time.perf_counter()
             if not args.no_write:
-                store.raw.bulk_extend(report_quads)
+                store.write_reports([PendingReport(report, graph, report_quads, document.sha256, EXTRACTOR_VERSION,
+                                                   path.name, str(path))])  # fmt: skip
             t4 = time.perf_counter()
             quads += len(report_quads)
             for stage, seconds in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):

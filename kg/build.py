@@ -11,15 +11,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Quad
-
 from kg.errors import FundKGError, ReportError
 from kg.extract.pipeline import EXTRACTOR_VERSION, extract_report
 from kg.rdf import iris
 from kg.rdf.mapping import map_report
 from kg.readers import DEFAULT_MAX_BYTES, is_supported, read_document
 from kg.resources import ontology_digest, ontology_files
-from kg.store import FundStore, PendingReport
+from kg.store import ManifestEntry, PendingReport, Store
 
 BATCH_QUADS = 50_000  # bulk-load in batches of about this many quads: 200k was ~30% slower per quad
 
@@ -37,10 +35,6 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     quads_written: int = 0
-
-    @property
-    def processed(self) -> int:
-        return len(self.added) + len(self.replaced) + len(self.unchanged) + len(self.failed)
 
 
 def report_key(path: Path) -> str:
@@ -92,24 +86,15 @@ def prepare(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[PendingR
     return pending, len(quads)
 
 
-def ontology_quads() -> list[Quad]:
-    from pyoxigraph import RdfFormat, parse
-
-    quads: list[Quad] = []
-    for path in ontology_files():
-        quads.extend(parse(path=str(path), format=RdfFormat.TURTLE))  # type: ignore[arg-type]
-    return quads
-
-
 def build(
     paths: Sequence[Path | str],
-    store: FundStore,
+    store: Store,
     *,
     progress: Callable[[Path], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> BuildResult:
     result = BuildResult()
-    store.replace_ontology(ontology_quads(), ontology_digest())
+    store.replace_ontology(ontology_files(), ontology_digest())
     manifest = store.manifest()
     batch: list[PendingReport] = []
     batch_paths: list[tuple[Path, bool]] = []
@@ -144,7 +129,7 @@ def build(
             result.failed.append(Failure(path, f"{path}: {exc.strerror or exc}"))
             continue
         batch.append(pending)
-        batch_paths.append((path, pending.report.value in manifest))
+        batch_paths.append((path, pending.report in manifest))
         batch_size += size
         if batch_size >= BATCH_QUADS:
             flush()
@@ -152,7 +137,7 @@ def build(
     return result
 
 
-def _unchanged(store: FundStore, manifest: dict, path: Path) -> bool:
+def _unchanged(store: Store, manifest: dict[str, ManifestEntry], path: Path) -> bool:
     import hashlib
 
     entry = manifest.get(iris.report_iri(report_key(path)).value)

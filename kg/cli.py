@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.table import Table
 
 from kg import __version__
 from kg.errors import FundKGError
+
+if TYPE_CHECKING:
+    from kg.store import Store, Term
 
 app = typer.Typer(
     help="FundKG: build and query a knowledge graph of Chinese public fund flows from budget disclosures.",
@@ -34,20 +37,20 @@ StoreOption = Annotated[
 ]
 
 
-def _open_store(path: Path, *, must_exist: bool = True, read_only: bool = False):
-    from kg.store import FundStore
+def _open_store(path: Path, *, must_exist: bool = True, read_only: bool = False) -> Store:
+    from kg.store import open_store
 
     if must_exist and not path.exists():
         err.print(f"[red]No store at {path}[/red]: run `fundkg build PATH --store {path}` first.")
         raise typer.Exit(2)
-    return FundStore.open(path, read_only=read_only)
+    return open_store(path, read_only=read_only)
 
 
-def _print_summary(store) -> None:
+def _print_summary(store: Store) -> None:
     from kg.summary import summarise
 
     summary = summarise(store)
-    table = Table(title=f"FundKG store {store.path} — {summary.quads} quads", show_header=True)
+    table = Table(title=f"FundKG store {store.location} — {summary.quads} quads", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
     for label, n in summary.counts.items():
@@ -126,13 +129,14 @@ def _parse_params(params: list[str]) -> dict[str, Any]:
     return values
 
 
-def _cell(term: Any) -> str:
+def _cell(term: Term | None) -> str:
+    """A term as a table shows it: its lexical value, IRIs of the project's namespaces shortened."""
     from kg.vocab import PREFIXES
 
     if term is None:
         return ""
     value = term.value
-    if type(term).__name__ == "NamedNode":
+    if term.kind == "uri":
         for prefix, ns in PREFIXES.items():
             if value.startswith(ns) and prefix in ("fkg", "fkgc", "skos", "org", "prov", "oa"):
                 return f"{prefix}:{value[len(ns) :]}"
@@ -149,9 +153,8 @@ def query(
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Run a named SPARQL query (parameters are bound as RDF terms, never pasted into the text)."""
-    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
-
     from kg.queries import bind, get_query
+    from kg.store import JSON_LD, TURTLE
 
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("format must be table, csv or json")
@@ -162,30 +165,22 @@ def query(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     fund_store = _open_store(store, read_only=True)
-    results = fund_store.query(text)
-    out = sys.stdout.buffer
-    if isinstance(results, QueryBoolean):
-        console.print("true" if bool(results) else "false")
-    elif isinstance(results, QuerySolutions):
-        if fmt == "csv":
-            results.serialize(out, QueryResultsFormat.CSV)
-        elif fmt == "json":
-            results.serialize(out, QueryResultsFormat.JSON)
-        else:
-            variables = [v.value for v in results.variables]
-            table = Table(title=named.summary, show_lines=False)
-            for v in variables:
-                table.add_column(v, overflow="fold")
-            count = 0
-            for row in results:
-                table.add_row(*(_cell(row[v]) for v in variables))
-                count += 1
-            console.print(table)
-            console.print(f"{count} row(s)")
-    else:
-        from pyoxigraph import serialize
-
-        serialize(results, out, RdfFormat.JSON_LD if fmt == "json" else RdfFormat.TURTLE)
+    results_format = {"csv": "text/csv", "json": "application/sparql-results+json"}.get(fmt)
+    graph_format = JSON_LD if fmt == "json" else TURTLE
+    answer = fund_store.query(text, results_format=results_format, graph_format=graph_format, prefixes=False)
+    if answer.form == "ask":
+        console.print("true" if answer.boolean else "false")
+    elif answer.results is not None:  # a SELECT shown as a table
+        table = Table(title=named.summary, show_lines=False)
+        for v in answer.results.columns:
+            table.add_column(v, overflow="fold")
+        for row in answer.results.terms:
+            table.add_row(*(_cell(t) for t in row))
+        console.print(table)
+        console.print(f"{len(answer.results)} row(s)")
+    else:  # SELECT as CSV or JSON, or a graph
+        sys.stdout.buffer.write(answer.data or b"")
+        sys.stdout.buffer.flush()
 
 
 @app.command("queries")
@@ -202,7 +197,13 @@ def list_queries() -> None:
     console.print(table)
 
 
-_EXPORT_FORMATS = {"nq": "N_QUADS", "trig": "TRIG", "ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+_EXPORT_FORMATS = {
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
 
 
 @app.command()
@@ -212,18 +213,15 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: standard output).")] = None,
 ) -> None:
     """Export the store. nq/trig/jsonld keep the named graphs; ttl/nt give their union."""
-    from pyoxigraph import RdfFormat
-
     if fmt not in _EXPORT_FORMATS:
         raise typer.BadParameter(f"format must be one of {', '.join(_EXPORT_FORMATS)}")
     fund_store = _open_store(store, read_only=True)
-    rdf_format = getattr(RdfFormat, _EXPORT_FORMATS[fmt])
     if output is None:
-        fund_store.dump(sys.stdout.buffer, rdf_format)
+        fund_store.dump(sys.stdout.buffer, _EXPORT_FORMATS[fmt])
         sys.stdout.buffer.flush()
     else:
         with output.open("wb") as handle:
-            fund_store.dump(handle, rdf_format)
+            fund_store.dump(handle, _EXPORT_FORMATS[fmt])
         err.print(f"wrote {output}")
 
 
@@ -298,7 +296,8 @@ def validate(
     else:
         console.print(report.text)
         console.print(f"[red]{report.violations} violation(s)[/red]")
-    issues = list(fund_store.query(get_query("consistency-issues").text))
+    found = fund_store.select(get_query("consistency-issues").text)
+    issues = [dict(zip(found.columns, row, strict=True)) for row in found.terms]
     if issues:
         table = Table(title=f"{len(issues)} consistency issue(s) found in the reports", show_lines=True)
         for col in ("file", "kind", "description", "expected", "found", "tolerance"):
@@ -351,7 +350,7 @@ def remove(
     from kg.rdf.iris import report_iri
 
     fund_store = _open_store(store)
-    if not fund_store.remove_report(report_iri(report_key(Path(file_name)))):
+    if not fund_store.remove_report(report_iri(report_key(Path(file_name))).value):
         err.print(f"[red]no report named {file_name} in {store}[/red]")
         raise typer.Exit(1)
     console.print(f"removed {file_name}")

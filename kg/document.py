@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from kg.normalize import Normalised
+
 _REPLACEMENT = re.compile("\ufffd+")
 
 
@@ -85,9 +87,27 @@ class Document:
     # Spans of `text` that stand for bytes the reader could not decode (U+FFFD runs): kept, so that
     # one damaged line does not cost the whole report, and stated, so that a quote can be doubted.
     damaged: list[Span] = field(default_factory=list)
+    # The report's text as written, where reading changed it (traditional characters, pinyin glosses):
+    # `written_span` gives the written form of a span, for provenance. None when nothing changed.
+    as_written: Normalised | None = None
+    written_segments: list[tuple[int, int, int]] = field(default_factory=list)  # (text start, written start, length)
 
     def __post_init__(self) -> None:
         self._page_starts = [p.start for p in self.pages]
+        self._segment_starts = [s[0] for s in self.written_segments]
+
+    def written_span(self, start: int, end: int) -> str | None:
+        """The span as the report wrote it, when that differs from `text[start:end]`; else None."""
+        if self.as_written is None or not self.written_segments:
+            return None
+        i = bisect.bisect_right(self._segment_starts, start) - 1
+        if i < 0:
+            return None
+        seg_start, src_start, length = self.written_segments[i]
+        if end > seg_start + length:
+            return None  # the span crosses pieces the reader laid out anew (tab-separated cells)
+        written = self.as_written.written_span(src_start + start - seg_start, src_start + end - seg_start)
+        return written if written != self.text[start:end] else None
 
     def page_at(self, offset: int) -> int | None:
         """The page holding `offset`, or None for formats without pages."""
@@ -125,7 +145,9 @@ class DocumentBuilder:
     formats; every piece is normalised by the reader before it is added.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, source: Normalised | None = None) -> None:
+        self.source = source  # the normalised text the pieces are slices of, when they are
+        self.segments: list[tuple[int, int, int]] = []
         self._parts: list[str] = []
         self._length = 0
         self.blocks: list[Block] = []
@@ -133,10 +155,13 @@ class DocumentBuilder:
         self.pages: list[Page] = []
         self._page: int | None = None
 
-    def _append(self, text: str) -> tuple[int, int]:
+    def _append(self, text: str, at: int | None = None) -> tuple[int, int]:
+        """Append text; `at`, its offset in the builder's source text, keeps the way back to it."""
         start = self._length
         self._parts.append(text)
         self._length += len(text)
+        if at is not None and self.source is not None and text:
+            self.segments.append((start, at, len(text)))
         return start, self._length
 
     def _separate(self) -> None:
@@ -151,39 +176,51 @@ class DocumentBuilder:
         self.pages.append(Page(self._length, self._length, number))
         self._page = number
 
-    def _text_block(self, text: str, kind: BlockKind) -> Block | None:
-        text = text.strip("\n")
-        if not text.strip():
+    def _text_block(self, text: str, kind: BlockKind, at: int | None = None) -> Block | None:
+        stripped = text.strip("\n")
+        if not stripped.strip():
             return None
+        if at is not None:
+            at += len(text) - len(text.lstrip("\n"))
+        text = stripped
         self._separate()
-        start, end = self._append(text)
+        start, end = self._append(text, at)
         self._append("\n")
         block = Block(start, end, kind, self._page)
         self.blocks.append(block)
         return block
 
-    def heading(self, text: str) -> Block | None:
-        return self._text_block(text, BlockKind.HEADING)
+    def heading(self, text: str, at: int | None = None) -> Block | None:
+        return self._text_block(text, BlockKind.HEADING, at)
 
-    def paragraph(self, text: str) -> Block | None:
-        return self._text_block(text, BlockKind.PARAGRAPH)
+    def paragraph(self, text: str, at: int | None = None) -> Block | None:
+        """Add a paragraph; `at` is its offset in the builder's source text, when it is a slice of it."""
+        return self._text_block(text, BlockKind.PARAGRAPH, at)
 
-    def table(self, rows: list[list[str]]) -> Table | None:
-        """Add a table given as rows of cell texts (newlines and tabs inside cells become spaces)."""
-        rows = [[" ".join(c.replace("\t", " ").split("\n")).strip() for c in r] for r in rows]
-        rows = [r for r in rows if any(c for c in r)]
-        if not rows:
+    def table(self, rows: list[list[str]], cell_at: list[list[int]] | None = None) -> Table | None:
+        """Add a table given as rows of cell texts (newlines and tabs inside cells become spaces).
+
+        `cell_at` gives each cell's offset in the builder's source text, when cells are slices of it.
+        """
+        offsets = cell_at or [[-1] * len(r) for r in rows]
+        kept = [
+            [(" ".join(c.replace("\t", " ").split("\n")).strip(), a + len(c) - len(c.lstrip()) if a >= 0 else -1)
+             for c, a in zip(r, at, strict=True)]
+            for r, at in zip(rows, offsets, strict=True)
+        ]  # fmt: skip
+        kept = [r for r in kept if any(c for c, _ in r)]
+        if not kept:
             return None
         self._separate()
         table_start = self._length
         built: list[Row] = []
-        for cells in rows:
+        for cells in kept:
             row_start = self._length
             built_cells: list[Cell] = []
-            for i, cell in enumerate(cells):
+            for i, (cell, at) in enumerate(cells):
                 if i:
                     self._append("\t")
-                s, e = self._append(cell)
+                s, e = self._append(cell, at if at >= 0 else None)
                 built_cells.append(Cell(s, e, cell))
             built.append(Row(row_start, self._length, tuple(built_cells)))
             self._append("\n")
@@ -192,7 +229,9 @@ class DocumentBuilder:
         self.blocks.append(Block(table.start, table.end, BlockKind.TABLE, self._page, table.index))
         return table
 
-    def text_table(self, text: str, rows: Sequence[Sequence[tuple[int, int, str]]]) -> Table | None:
+    def text_table(
+        self, text: str, rows: Sequence[Sequence[tuple[int, int, str]]], at: int | None = None
+    ) -> Table | None:
         """Add `text` verbatim (lines as the source wrote them) as one table whose cells are spans of it.
 
         `rows` gives each cell as (start, end, cleaned text) with offsets into `text`; a row spans its
@@ -204,7 +243,7 @@ class DocumentBuilder:
         if not rows or not text.strip():
             return None
         self._separate()
-        base, _ = self._append(text)
+        base, _ = self._append(text, at)
         self._append("\n")
         built = tuple(
             Row(base + r[0][0], base + r[-1][1], tuple(Cell(base + s, base + e, t) for s, e, t in r)) for r in rows
@@ -226,6 +265,7 @@ class DocumentBuilder:
         if self.pages:
             last = self.pages[-1]
             self.pages[-1] = Page(last.start, self._length, last.number)
+        changed = self.source is not None and self.source.written != self.source.text
         return Document(
             source=source,
             media_type=media_type,
@@ -237,6 +277,8 @@ class DocumentBuilder:
             encoding=encoding,
             converted_from_traditional=converted_from_traditional,
             damaged=damaged_spans("".join(self._parts)),
+            as_written=self.source if changed else None,
+            written_segments=self.segments if changed else [],
         )
 
 

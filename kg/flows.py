@@ -22,73 +22,19 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from pyoxigraph import NamedNode
 
 from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, PHASE_ORDER, level_rank, yuan_text
 from kg.lexicon.names import names_match
-from kg.store import FundStore
+from kg.queries import bind, internal_query
+from kg.store import Store
+from kg.store.results import Row
 
 if TYPE_CHECKING:
     from kg.linking import Flow, Link, Unlinked
 
 
-# A resource described in several report graphs (a department, a region) repeats its triples in
-# the union graph, once per graph (Oxigraph's union default graph does not deduplicate). So these
-# queries take a shared resource's description from one graph, the graph of the fact that names it
-# (a report graph describes every organisation, region and programme it mentions), or from a
-# DISTINCT subquery, and every query is DISTINCT so that no amount is counted twice. Joining the
-# copies instead would multiply them (k graphs × k graphs × …) on a store of many reports.
-
-# The programme, payee and intermediary of a flow are labelled in the flow's own graph; a
-# programme's supervisors may be stated by other reports, so they come from a DISTINCT subquery.
-# The required patterns come before the OPTIONALs: Oxigraph does not move joins across them, and
-# a join placed after an OPTIONAL was evaluated against the whole store.
-_FLOWS = """
-SELECT DISTINCT ?flow ?programme ?pname ?level ?phase ?amount ?year ?payee ?payeeName ?via ?viaName
-       ?ls ?lsName ?cs ?csName ?file WHERE {
-  GRAPH ?g {
-    ?flow a fkg:FundFlow ; fkg:programme ?programme ; fkg:amount ?amount ;
-          fkg:budgetPhase ?phaseConcept ; fkg:fundingLevel ?levelConcept ; fkg:statedIn ?report .
-    ?programme rdfs:label ?pname .
-  }
-  ?phaseConcept skos:notation ?phase . ?levelConcept skos:notation ?level .
-  ?report fkg:sourceFile/fkg:fileName ?file .
-  OPTIONAL { ?flow fkg:fiscalYear ?year }
-  OPTIONAL { GRAPH ?g { ?flow fkg:payee ?payee . ?payee rdfs:label ?payeeName } }
-  OPTIONAL { GRAPH ?g { ?flow fkg:passedThrough ?via . ?via rdfs:label ?viaName } }
-  OPTIONAL { SELECT DISTINCT ?programme ?ls ?lsName WHERE {
-    GRAPH ?lg { ?programme fkg:localSupervisor ?ls . ?ls rdfs:label ?lsName } } }
-  OPTIONAL { SELECT DISTINCT ?programme ?cs ?csName WHERE {
-    GRAPH ?cg { ?programme fkg:centralSupervisor ?cs . ?cs rdfs:label ?csName } } }
-  FILTER NOT EXISTS { ?flow fkg:statedIn/a fkg:AllocationNotice }
-}"""
-
-# A region is described (name, level, parent) in every graph that mentions it: one graph suffices.
-_REGIONS = """
-SELECT DISTINCT ?org ?name ?level WHERE {
-  { SELECT DISTINCT ?org ?region WHERE { ?org fkg:region ?region } }
-  ?region skos:broader* ?r .
-  { SELECT DISTINCT ?r ?name ?levelConcept WHERE {
-    GRAPH ?g { ?r skos:prefLabel ?name ; fkg:governmentLevel ?levelConcept } } }
-  ?levelConcept skos:notation ?level .
-}"""
-
-# The executed spending of the given organisations (VALUES ?org { … } is put in place of ORGS).
-# Spending is read from the 支出决算表, or from prose 支出决算 lines where an organisation has no
-# such table: whether it has one is asked once per organisation, not once per line.
-_SPENDING = """
-SELECT DISTINCT ?line ?org ?code ?name ?amount ?year WHERE {
-  { SELECT ?org (EXISTS { ?other qb:dataSet/fkg:tableKind "expenditure-final-accounts" ;
-                                 obeu-dimension:organization ?org } AS ?tabled)
-    WHERE { ORGS } }
-  ?line a fkg:BudgetLine ; obeu-dimension:organization ?org ; fkg:functionalClassification ?c ;
-        fkg:budgetPhase/skos:notation "executed" ; fkg:measure/skos:notation "total" ; fkg:amount ?amount ;
-        qb:dataSet/fkg:tableKind ?kind .
-  FILTER(?kind = "expenditure-final-accounts" || (?kind = "prose" && !?tabled))
-  ?c skos:notation ?code ; skos:prefLabel ?name . FILTER(lang(?name) = "zh" && strlen(?code) = 7)
-  OPTIONAL { ?line fkg:fiscalYear ?year }
-  FILTER NOT EXISTS { ?line fkg:isTotal true }
-}"""
+# The queries (queries/internal/trace-*.rq) read a shared resource's description from one graph:
+# Oxigraph's union default graph repeats a triple once per graph that states it.
 
 
 @dataclass(frozen=True)
@@ -114,15 +60,21 @@ class Trace:
         return (level_rank(level), node)
 
 
-def _regions(store: FundStore) -> dict[str, dict[str, str]]:
+def _text(row: Row, name: str) -> str | None:
+    """A value as text (IRIs, names, years alike), None when unbound."""
+    value = row[name]
+    return str(value) if value is not None else None
+
+
+def _regions(store: Store) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in store.query(_REGIONS):
-        out[row["org"].value][row["level"].value] = row["name"].value
+    for row in store.select(internal_query("trace-regions").text).rows:
+        out[str(row["org"])][str(row["level"])] = str(row["name"])
     return out
 
 
 def trace(
-    store: FundStore,
+    store: Store,
     programme: str,
     *,
     region: str | None = None,
@@ -135,39 +87,39 @@ def trace(
     matched: set[str] = set()
     payees: dict[str, set[str]] = defaultdict(set)  # payee IRI -> programme node ids
     traced: dict[str, str] = {}  # flow IRI -> payee node, for the allocations above it
-    for row in store.query(_FLOWS):
-        pname = row["pname"].value
+    for row in store.select(internal_query("trace-flows").text).rows:
+        pname = str(row["pname"])
         if not names_match(programme, pname):
             continue
-        row_year = row["year"].value if row["year"] else None
+        row_year = _text(row, "year")
         if year and row_year != year:
             continue
-        if phase and row["phase"].value != phase:
+        if phase and str(row["phase"]) != phase:
             continue
-        payee = row["payee"].value if row["payee"] else None
+        payee = _text(row, "payee")
         payee_regions = regions.get(payee or "", {})
         if region and region not in payee_regions.values():
             continue
         matched.add(pname)
-        level = row["level"].value
-        amount = Decimal(row["amount"].value)
+        level = str(row["level"])
+        amount = Decimal(row["amount"])  # type: ignore[arg-type]
         path = [_level_node(g, level, payee_regions)]
         if level == "central" and row["cs"] is not None:
-            path.append(_org_node(g, row["cs"].value, row["csName"].value))
+            path.append(_org_node(g, str(row["cs"]), str(row["csName"])))
         if row["via"] is not None:
-            path.append(_org_node(g, row["via"].value, row["viaName"].value))
-        elif level != "county" and row["ls"] is not None and row["ls"].value != payee:
-            path.append(_org_node(g, row["ls"].value, row["lsName"].value))
+            path.append(_org_node(g, str(row["via"]), str(row["viaName"])))
+        elif level != "county" and row["ls"] is not None and str(row["ls"]) != payee:
+            path.append(_org_node(g, str(row["ls"]), str(row["lsName"])))
         if payee:
-            path.append(_org_node(g, payee, row["payeeName"].value))
-        prog = f"programme:{row['programme'].value}"
+            path.append(_org_node(g, payee, str(row["payeeName"])))
+        prog = f"programme:{row['programme']}"
         g.add_node(prog, label=pname, kind="programme")
         path.append(prog)
         if payee:
             payees[payee].add(prog)
-            traced[row["flow"].value] = f"org:{payee}"
+            traced[str(row["flow"])] = f"org:{payee}"
         for a, b in itertools.pairwise(path):
-            _add_amount(g, a, b, row["phase"].value, amount, row["file"].value, row["flow"].value)
+            _add_amount(g, a, b, str(row["phase"]), amount, str(row["file"]), str(row["flow"]))
     _add_spending(store, g, payees, programme, year)
     # 下达 amounts join the trace unless another phase was asked for.
     views = _add_allocations(store, g, traced, regions) if phase in (None, "allocated") else []
@@ -197,26 +149,25 @@ def _add_amount(g: nx.DiGraph, a: str, b: str, phase: str, amount: Decimal, sour
     g[a][b]["facts"][phase].append(fact)
 
 
-def _add_spending(
-    store: FundStore, g: nx.DiGraph, payees: dict[str, set[str]], programme: str, year: str | None
-) -> None:
+def _add_spending(store: Store, g: nx.DiGraph, payees: dict[str, set[str]], programme: str, year: str | None) -> None:
     if not payees:
         return
-    orgs = " ".join(str(NamedNode(org)) for org in sorted(payees))
-    for row in store.query(_SPENDING.replace("ORGS", f"VALUES ?org {{ {orgs} }}")):
-        org = row["org"].value
-        if org not in payees or not names_match(programme, row["name"].value):
+    query = bind(internal_query("trace-spending"), {"org": sorted(payees)})
+    for row in store.select(query).rows:
+        org = str(row["org"])
+        if org not in payees or not names_match(programme, str(row["name"])):
             continue
-        if year and row["year"] is not None and row["year"].value != year:
+        if year and row["year"] is not None and str(row["year"]) != year:
             continue
-        node = f"line:{row['line'].value}"
-        g.add_node(node, label=f"{row['code'].value} {row['name'].value}", kind="spending")
+        line = str(row["line"])
+        node = f"line:{line}"
+        g.add_node(node, label=f"{row['code']} {row['name']}", kind="spending")
         for prog in payees[org]:
-            _add_amount(g, prog, node, "executed", Decimal(row["amount"].value), "", row["line"].value)
+            _add_amount(g, prog, node, "executed", Decimal(row["amount"]), "", line)  # type: ignore[arg-type]
 
 
 def _add_allocations(
-    store: FundStore, g: nx.DiGraph, traced: dict[str, str], regions: dict[str, dict[str, str]]
+    store: Store, g: nx.DiGraph, traced: dict[str, str], regions: dict[str, dict[str, str]]
 ) -> list[AllocationView]:
     """下达 paths through the linked levels above each traced receipt, and the views beside them."""
     from kg.linking import analyse

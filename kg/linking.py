@@ -26,8 +26,8 @@ equals several allocations, or its amount differs (by how much is said).
 
 Links are written as `receipt fkg:linkedAllocation allocation` and `receipt fkg:receivedVia notice`
 (the allocation notice that allocates the linked row) into one named graph (LINKS_GRAPH), replaced
-as a whole on every run so it never holds links to flows that are gone (FundStore must keep it: it
-is no report graph). The same graph gets
+as a whole on every run so it never holds links to flows that are gone (the store keeps it: it is
+no report graph). The same graph gets
 `allocation fkg:payee department`: the department that reports for the row's region — the payee of
 the receipts linked to the row or, for a row left unlinked, of the receipts it was compared with
 (same region, programme, year and levels) — when that is exactly one department. Which body
@@ -43,63 +43,13 @@ from decimal import Decimal
 
 from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, level_rank, yuan_text
 from kg.lexicon.names import fund_core, names_match
-from kg.store import FundStore
+from kg.queries import internal_query
+from kg.store import IRI, Store, Triple
+from kg.store.results import Row
 from kg.vocab import FKG, LINKS_GRAPH
-
-LINKED_ALLOCATION = f"<{FKG.linkedAllocation}>"
-RECEIVED_VIA = f"<{FKG.receivedVia}>"
-PAYEE = f"<{FKG.payee}>"
 
 CENTRAL = "central"  # the "region" of a central body: the parent of every province
 RECEIPT_PHASES = ("allocated", "adjusted", "initial")  # preferred first
-
-_ALLOCATIONS = """
-SELECT ?flow ?notice ?file ?pname ?year ?amount ?region ?regionName ?payer ?payerName ?payerRegion ?payerLevel
-       ?number ?label (GROUP_CONCAT(DISTINCT ?level; separator=" ") AS ?levels) WHERE {
-  ?notice fkg:allocates ?flow .
-  ?flow fkg:programme/rdfs:label ?pname ; fkg:amount ?amount ; fkg:fundingLevel/skos:notation ?level ;
-        fkg:statedIn/fkg:sourceFile/fkg:fileName ?file .
-  OPTIONAL { ?flow fkg:fiscalYear ?year }
-  OPTIONAL { ?flow rdfs:label ?label }
-  OPTIONAL { ?flow fkg:recipientRegion ?region . ?region skos:prefLabel ?regionName }
-  OPTIONAL { ?flow fkg:payer ?payer . ?payer rdfs:label ?payerName .
-             OPTIONAL { ?payer fkg:region ?payerRegion }
-             OPTIONAL { ?payer fkg:governmentLevel/skos:notation ?payerLevel } }
-  OPTIONAL { ?notice eli:realizes/fkg:documentNumber ?number }
-}
-GROUP BY ?flow ?notice ?file ?pname ?year ?amount ?region ?regionName ?payer ?payerName ?payerRegion ?payerLevel
-         ?number ?label"""
-
-# Receipts: flows to a payee that no notice allocates; of a notice's own flows only its 合计 receipts.
-# A shared resource (payee, programme, region) is described in every report graph that names it, and
-# Oxigraph's union default graph repeats a triple once per graph: its attributes are read inside one
-# GRAPH, so a store of many reports yields a few copies per receipt (GROUP BY merges them), not k³.
-_RECEIPTS = """
-SELECT ?flow ?report ?file ?programme ?pname ?year ?amount ?phase ?payee ?payeeName ?region ?regionName
-       ?regionLevel ?number ?label (GROUP_CONCAT(DISTINCT ?level; separator=" ") AS ?levels) WHERE {
-  ?flow a fkg:FundFlow ; fkg:payee ?payee ; fkg:programme ?programme ; fkg:amount ?amount ;
-        fkg:budgetPhase/skos:notation ?phase ; fkg:fundingLevel/skos:notation ?level ; fkg:statedIn ?report .
-  FILTER(?phase IN ("allocated", "adjusted", "initial"))
-  FILTER NOT EXISTS { ?n fkg:allocates ?flow }
-  FILTER(NOT EXISTS { ?report a fkg:AllocationNotice } || EXISTS { ?flow fkg:isTotal true })
-  ?report fkg:sourceFile/fkg:fileName ?file .
-  GRAPH ?stated { ?flow fkg:programme ?programme . ?programme rdfs:label ?pname . ?payee rdfs:label ?payeeName }
-  OPTIONAL { GRAPH ?described { ?payee fkg:region ?region . ?region skos:prefLabel ?regionName ;
-                                fkg:governmentLevel ?regionLevelConcept } }
-  OPTIONAL { ?regionLevelConcept skos:notation ?regionLevel }
-  OPTIONAL { ?flow fkg:fiscalYear ?year }
-  OPTIONAL { ?flow rdfs:label ?label }
-  OPTIONAL { ?report eli:realizes/fkg:documentNumber ?number }
-}
-GROUP BY ?flow ?report ?file ?programme ?pname ?year ?amount ?phase ?payee ?payeeName ?region ?regionName
-         ?regionLevel ?number ?label"""
-
-_CITATIONS = "SELECT DISTINCT ?report ?number WHERE { ?report fkg:cites/fkg:documentNumber ?number }"
-
-_REGIONS = """
-SELECT DISTINCT ?region ?parent WHERE {
-  ?region a fkg:AdministrativeRegion . OPTIONAL { ?region skos:broader ?parent }
-}"""
 
 
 @dataclass(frozen=True)
@@ -203,13 +153,18 @@ def signed(difference: Decimal) -> str:
     return ("+" if difference > 0 else "−" if difference < 0 else "") + yuan_text(abs(difference))
 
 
-def _value(row, name: str) -> str | None:
-    term = row[name]
-    return term.value if term is not None else None
+def _value(row: Row, name: str) -> str | None:
+    """A value as text (IRIs, names, years alike), None when unbound."""
+    value = row[name]
+    return str(value) if value is not None else None
 
 
-def _levels(row) -> frozenset[str]:
+def _levels(row: Row) -> frozenset[str]:
     return frozenset((_value(row, "levels") or "").split())
+
+
+def _rows(store: Store, name: str) -> list[Row]:
+    return store.select(internal_query(name).text).rows
 
 
 def _same_programme(a: str, b: str) -> bool:
@@ -219,20 +174,20 @@ def _same_programme(a: str, b: str) -> bool:
 # -- reading the store -----------------------------------------------------------------------------
 
 
-def _allocations(store: FundStore) -> list[Flow]:
+def _allocations(store: Store) -> list[Flow]:
     out: list[Flow] = []
-    for row in store.query(_ALLOCATIONS):
+    for row in _rows(store, "linking-allocations"):
         payer_region = _value(row, "payerRegion") or (CENTRAL if _value(row, "payerLevel") == CENTRAL else None)
         out.append(
             Flow(
                 side="allocation",
-                iri=row["flow"].value,
-                report=row["notice"].value,
-                file=row["file"].value,
-                programme=row["pname"].value,
+                iri=str(row["flow"]),
+                report=str(row["notice"]),
+                file=str(row["file"]),
+                programme=str(row["pname"]),
                 levels=_levels(row),
                 year=_value(row, "year"),
-                amount=Decimal(row["amount"].value),
+                amount=Decimal(row["amount"]),  # type: ignore[arg-type]
                 phase="allocated",
                 region=_value(row, "region"),
                 region_name=_value(row, "regionName"),
@@ -246,32 +201,32 @@ def _allocations(store: FundStore) -> list[Flow]:
     return out
 
 
-def _receipts(store: FundStore) -> list[Flow]:
+def _receipts(store: Store) -> list[Flow]:
     """One receipt per report, programme, payee and levels: the flow of the preferred phase."""
     best: dict[tuple[str, str, str, frozenset[str]], list[Flow]] = {}
-    for row in store.query(_RECEIPTS):
+    for row in _rows(store, "linking-receipts"):
         levels = _levels(row)
         region_level = _value(row, "regionLevel")
         if region_level and any(level_rank(lv) >= level_rank(region_level) for lv in levels):
             continue  # the payee's own level (or below): its own money, not received
         flow = Flow(
             side="receipt",
-            iri=row["flow"].value,
-            report=row["report"].value,
-            file=row["file"].value,
-            programme=row["pname"].value,
+            iri=str(row["flow"]),
+            report=str(row["report"]),
+            file=str(row["file"]),
+            programme=str(row["pname"]),
             levels=levels,
             year=_value(row, "year"),
-            amount=Decimal(row["amount"].value),
-            phase=row["phase"].value,
+            amount=Decimal(row["amount"]),  # type: ignore[arg-type]
+            phase=str(row["phase"]),
             region=_value(row, "region"),
             region_name=_value(row, "regionName"),
-            party=row["payee"].value,
-            party_name=row["payeeName"].value,
+            party=str(row["payee"]),
+            party_name=str(row["payeeName"]),
             number=_value(row, "number"),
             label=_value(row, "label"),
         )
-        key = (flow.report, row["programme"].value, flow.party or "", levels)
+        key = (flow.report, str(row["programme"]), flow.party or "", levels)
         kept = best.get(key)
         rank = RECEIPT_PHASES.index(flow.phase)
         if kept is None or rank < RECEIPT_PHASES.index(kept[0].phase):
@@ -281,18 +236,15 @@ def _receipts(store: FundStore) -> list[Flow]:
     return sorted((f for flows in best.values() for f in flows), key=lambda f: (f.file, f.iri))
 
 
-def _citations(store: FundStore) -> dict[str, set[str]]:
+def _citations(store: Store) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_CITATIONS):
-        out[row["report"].value].add(row["number"].value)
+    for row in _rows(store, "linking-citations"):
+        out[str(row["report"])].add(str(row["number"]))
     return out
 
 
-def _parents(store: FundStore) -> dict[str, str]:
-    return {
-        row["region"].value: row["parent"].value if row["parent"] is not None else CENTRAL
-        for row in store.query(_REGIONS)
-    }
+def _parents(store: Store) -> dict[str, str]:
+    return {str(row["region"]): _value(row, "parent") or CENTRAL for row in _rows(store, "linking-regions")}
 
 
 # -- the rule ----------------------------------------------------------------------------------------
@@ -393,7 +345,7 @@ class _Linker:
         )
 
 
-def analyse(store: FundStore) -> LinkReport:
+def analyse(store: Store) -> LinkReport:
     """Apply the rule to the store without writing anything."""
     allocations, receipts = _allocations(store), _receipts(store)
     linker = _Linker(allocations, receipts, _citations(store), _parents(store))
@@ -427,22 +379,18 @@ def payees(report: LinkReport) -> dict[str, str]:
     return out
 
 
-def _link_triples(report: LinkReport) -> list[str]:
-    triples = [f"<{k.receipt.iri}> {LINKED_ALLOCATION} <{k.allocation.iri}> ." for k in report.links]
-    triples += [f"<{k.receipt.iri}> {RECEIVED_VIA} <{k.allocation.report}> ." for k in report.links]
-    triples += [f"<{allocation}> {PAYEE} <{payee}> ." for allocation, payee in payees(report).items()]
+def _link_triples(report: LinkReport) -> list[Triple]:
+    linked, via, payee = IRI(FKG.linkedAllocation), IRI(FKG.receivedVia), IRI(FKG.payee)
+    triples: list[Triple] = [(IRI(k.receipt.iri), linked, IRI(k.allocation.iri)) for k in report.links]
+    triples += [(IRI(k.receipt.iri), via, IRI(k.allocation.report)) for k in report.links]
+    triples += [(IRI(allocation), payee, IRI(party)) for allocation, party in payees(report).items()]
     return triples
 
 
-def link(store: FundStore) -> LinkReport:
-    """Apply the rule and replace the links graph with its links (one update: all or nothing)."""
+def link(store: Store) -> LinkReport:
+    """Apply the rule and replace the links graph with its links (all or nothing)."""
     report = analyse(store)
-    triples = _link_triples(report)
-    update = f"DROP SILENT GRAPH <{LINKS_GRAPH}>"
-    if triples:
-        update += f" ;\nINSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{\n{chr(10).join(triples)}\n}} }}"
-    store.raw.update(update)
-    store.raw.flush()
+    store.replace_graph(LINKS_GRAPH, _link_triples(report))
     return report
 
 

@@ -9,7 +9,9 @@ symbols, odd spaces, line endings, and traditional characters.
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Full-width forms whose half-width twin is what numbers, codes and comparisons use.
@@ -82,7 +84,64 @@ def to_simplified(text: str) -> str:
     return "\n".join(out)
 
 
+# A pinyin gloss right after the character it glosses: 醫(yī), 學（xué）. Tone marks make it a gloss
+# (a bare "(a)" after a name is a list mark); web copies of traditional reports often carry them.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]")
+# Characters a lossy conversion wrote as "?" (indents ????, a trailing 24,683.00?): next to a Han
+# character or a digit they stand for lost spaces; an ASCII question mark elsewhere is kept.
+_LOST = re.compile(r"(?<=[\u4e00-\u9fff\d])\?+|\?+(?=[\u4e00-\u9fff\d])")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Text as the extractors read it, and as the report wrote it.
+
+    `written` is the text with widths folded only; `text` has traditional characters simplified
+    (character for character), lost-character marks turned into spaces and pinyin glosses removed.
+    Removing glosses shortens the text: `cuts` lists, for each removal, the offset in `text` where
+    it happened and how many characters were removed there, so a span of `text` maps back to the
+    span of `written` it was read from (`written_span`).
+    """
+
+    text: str
+    written: str
+    cuts: tuple[tuple[int, int], ...] = ()
+
+    def written_offset(self, offset: int) -> int:
+        """Where `text[offset]` stands in `written`, glosses at `offset` counted before it."""
+        removed = sum(n for _, n in self.cuts[: bisect.bisect_right(self.cuts, offset, key=lambda c: c[0])])
+        return offset + removed
+
+    def written_span(self, start: int, end: int) -> str:
+        """The written text of `text[start:end]`, with any gloss of its last character."""
+        return self.written[self.written_offset(start) - self._cut_at(start) : self.written_offset(end)]
+
+    def _cut_at(self, offset: int) -> int:
+        # A gloss removed exactly at `start` glosses the character before the span: not ours.
+        return sum(n for at, n in self.cuts if at == offset)
+
+
+def normalise_text(text: str, *, traditional: bool = False) -> Normalised:
+    """Normalise a whole report, keeping the way back to what it wrote (see `Normalised`)."""
+    written = fold(text)
+    converted = _LOST.sub(lambda m: " " * len(m.group()), written)
+    cuts: list[tuple[int, int]] = []
+    if "(" in converted or "（" in converted:
+        parts: list[str] = []
+        last = removed = 0
+        for m in _GLOSS.finditer(converted):
+            parts.append(converted[last : m.start()])
+            cuts.append((m.start() - removed, len(m.group())))
+            removed += len(m.group())
+            last = m.end()
+        parts.append(converted[last:])
+        converted = "".join(parts)
+    if traditional:
+        converted = to_simplified(converted)
+    return Normalised(converted, written, tuple(cuts))
+
+
 def normalise(text: str, *, traditional: bool = False) -> str:
     """Normalise one piece of report text. `traditional` asks for conversion to simplified."""
-    folded = fold(text)
-    return to_simplified(folded) if traditional else folded
+    return normalise_text(text, traditional=traditional).text

@@ -19,6 +19,10 @@ is first turned into an RDF term of the declared type and then written in N-Trip
 escaping included, so a value with quotes or `>` stays one harmless literal. Raw user input
 never reaches the query text.
 (Oxigraph's `substitutions` would be the other way, but it requires the variable to be projected.)
+
+Internal queries — those the project itself runs (linking, tracing, the summary, the store's
+manifest, the service's pages) — are `.rq` files of the same format in `queries/internal/`,
+loaded with `internal_query(name)` and bound the same way, but not listed as named queries.
 """
 
 from __future__ import annotations
@@ -27,11 +31,11 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pyoxigraph import Literal, NamedNode
 
 from kg.errors import QueryError
 from kg.resources import data_dir
@@ -51,6 +55,7 @@ class Parameter:
     default: Any = None
     allowed: tuple[str, ...] = ()
     multi: bool = False
+    inline: bool = False  # written in place of the variable instead of in a VALUES block (see bind)
     example: Any = None
     language: str | None = None  # for string parameters matched against language-tagged labels
 
@@ -103,9 +108,12 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         raise QueryError(f"{path}: parameter name {name!r} is not a SPARQL variable name")
     if not isinstance(spec, dict):
         raise QueryError(f"{path}: parameter {name!r} must be a mapping")
-    unknown = set(spec) - {"type", "description", "required", "default", "allowed", "multi", "example", "language"}
+    known = {"type", "description", "required", "default", "allowed", "multi", "example", "language", "inline"}
+    unknown = set(spec) - known
     if unknown:
         raise QueryError(f"{path}: parameter {name!r} has unknown keys {sorted(unknown)}")
+    if spec.get("inline") and spec.get("multi"):
+        raise QueryError(f"{path}: parameter {name!r} cannot be both inline and multi")
     ptype = spec.get("type", "string")
     if ptype not in PARAM_TYPES:
         raise QueryError(f"{path}: parameter {name!r} has type {ptype!r}; expected one of {PARAM_TYPES}")
@@ -117,6 +125,7 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         default=spec.get("default"),
         allowed=tuple(str(a) for a in spec.get("allowed", ()) or ()),
         multi=bool(spec.get("multi", False)),
+        inline=bool(spec.get("inline", False)),
         example=spec.get("example"),
         language=spec.get("language"),
     )
@@ -141,6 +150,8 @@ def load_query(path: Path) -> NamedQuery:
     for p in parameters:
         if f"?{p.name}" not in text and f"${p.name}" not in text:
             raise QueryError(f"{path}: parameter {p.name!r} is not used as ?{p.name} in the query")
+        if p.inline and _projects(text, p.name):
+            raise QueryError(f"{path}: inline parameter {p.name!r} cannot be projected: its variable is replaced")
     if parameters and _where_brace(text) is None:
         raise QueryError(f"{path}: a query with parameters needs an explicit 'WHERE {{'")
     return NamedQuery(
@@ -159,6 +170,15 @@ def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
     return {q.name: q for q in (load_query(p) for p in sorted(directory.glob("*.rq")))}
 
 
+@cache
+def internal_query(name: str) -> NamedQuery:
+    """A query the project runs itself, from `queries/internal/NAME.rq` (not a public named query)."""
+    path = data_dir("queries") / "internal" / f"{name}.rq"
+    if not path.is_file():
+        raise QueryError(f"no internal query {name!r} ({path})")
+    return load_query(path)
+
+
 def get_query(name_or_path: str) -> NamedQuery:
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.exists():
@@ -172,52 +192,86 @@ def get_query(name_or_path: str) -> NamedQuery:
     return queries[name_or_path]
 
 
-def to_term(param: Parameter, value: Any) -> NamedNode | Literal:
-    """Turn one user-supplied value into the RDF term the query expects."""
+# Escapes in a string literal, as Oxigraph writes them (tests compare): ECHARs, other controls as \uXXXX.
+_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_ESCAPED = re.compile(r'[\x00-\x1f\x7f"\\\ufffe\uffff]')
+# An absolute IRI: a scheme, then no character N-Triples forbids in an IRI and no bad %-escape.
+_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?:[^\s\x00-\x20\x7f<>\"{}|\\^`%]|%[0-9A-Fa-f]{2})*$")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return _ECHAR.get(char) or f"\\u{ord(char):04X}"
+
+
+def nt_literal(value: str, *, datatype: str | None = None, language: str | None = None) -> str:
+    """A literal in N-Triples syntax, escaped: nothing in `value` can end the literal early."""
+    text = '"' + _ESCAPED.sub(_escape, value) + '"'
+    if language:
+        if not re.fullmatch(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*", language):
+            raise ValueError(f"not a language tag: {language!r}")
+        return f"{text}@{language}"
+    if datatype and datatype != XSD.string:
+        return f"{text}^^{nt_iri(datatype)}"
+    return text
+
+
+def nt_iri(value: str) -> str:
+    """An absolute IRI in N-Triples syntax; ValueError when `value` is none."""
+    if not _IRI.match(value):
+        raise ValueError("not an absolute IRI")
+    return f"<{value}>"
+
+
+def to_term(param: Parameter, value: Any) -> str:
+    """Turn one user-supplied value into the RDF term the query expects, in N-Triples syntax."""
     raw = str(value).strip()
     if param.allowed and raw not in param.allowed:
         raise QueryError(f"parameter {param.name!r} must be one of {list(param.allowed)}, not {raw!r}")
     try:
         if param.type == "iri":
-            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", raw):
-                raise ValueError("not an absolute IRI")
-            return NamedNode(raw)
+            return nt_iri(raw)
         if param.type == "integer":
-            return Literal(str(int(raw)), datatype=NamedNode(XSD.integer))
+            return nt_literal(str(int(raw)), datatype=XSD.integer)
         if param.type == "decimal":
-            return Literal(format(Decimal(raw), "f"), datatype=NamedNode(XSD.decimal))
+            return nt_literal(format(Decimal(raw), "f"), datatype=XSD.decimal)
         if param.type == "year":
             if not re.fullmatch(r"\d{4}", raw):
                 raise ValueError("a year has four digits")
-            return Literal(raw, datatype=NamedNode(XSD.gYear))
+            return nt_literal(raw, datatype=XSD.gYear)
         if param.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 raise ValueError("a date is YYYY-MM-DD")
-            return Literal(raw, datatype=NamedNode(XSD.date))
+            return nt_literal(raw, datatype=XSD.date)
         if param.type == "boolean":
             if raw.lower() not in ("true", "false"):
                 raise ValueError("true or false")
-            return Literal(raw.lower(), datatype=NamedNode(XSD.boolean))
+            return nt_literal(raw.lower(), datatype=XSD.boolean)
         if param.type == "docnumber":
             from kg.lexicon.docnumbers import parse_document_number
 
             number = parse_document_number(raw)
             if number is None:
                 raise ValueError("not a document number such as 乐府办规〔2022〕3号")
-            return Literal(number.canonical)
+            return nt_literal(number.canonical)
+        return nt_literal(raw, language=param.language)
     except (ValueError, InvalidOperation) as exc:
         raise QueryError(f"parameter {param.name!r}: {raw!r} is not a valid {param.type} ({exc})") from exc
-    return Literal(raw, language=param.language) if param.language else Literal(raw)
 
 
 def bind(query: NamedQuery, values: dict[str, Any]) -> str:
-    """Validate parameters and return the query text with a VALUES block binding them."""
+    """Validate parameters and return the query text with a VALUES block binding them.
+
+    A parameter declared `inline: true` is written as its term in place of the variable instead:
+    Oxigraph plans a group's patterns without the values of its VALUES block, so a query that
+    must start from the bound resource (a department's lines among all budget lines) names it."""
     known = {p.name: p for p in query.parameters}
     unknown = set(values) - set(known)
     if unknown:
         raise QueryError(f"query {query.name!r} has no parameter(s) {sorted(unknown)}; it takes {sorted(known)}")
     names: list[str] = []
     columns: list[list[str]] = []
+    inline: dict[str, str] = {}
     for param in query.parameters:
         value = values.get(param.name, param.default)
         if value is None or value == [] or value == "":
@@ -227,17 +281,47 @@ def bind(query: NamedQuery, values: dict[str, Any]) -> str:
         items = list(value) if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not param.multi:
             raise QueryError(f"parameter {param.name!r} takes one value")
+        if param.inline:
+            inline[param.name] = to_term(param, items[0])
+            continue
         names.append(param.name)
-        columns.append([str(to_term(param, v)) for v in items])  # N-Triples syntax: escaped
+        columns.append([to_term(param, v) for v in items])  # N-Triples syntax: escaped
+    text = _inline(query.text, inline) if inline else query.text
     if not names:
-        return query.text
+        return text
     rows = _product(columns)
     header = " ".join(f"?{n}" for n in names)
     body = " ".join("(" + " ".join(row) + ")" for row in rows)
-    at = _where_brace(query.text)
+    at = _where_brace(text)
     if at is None:  # load_query guarantees a WHERE for queries with parameters
         raise QueryError(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in")
-    return f"{query.text[:at]}\n  VALUES ({header}) {{ {body} }}{query.text[at:]}"
+    return f"{text[:at]}\n  VALUES ({header}) {{ {body} }}{text[at:]}"
+
+
+# What a variable is never replaced in: comments, string literals (long ones first) and IRIs, as
+# SPARQL's own tokenizer reads them; then the variables themselves.
+_TOKENS = re.compile(
+    r"""(?P<skip>#[^\n]*|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"|(?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _projects(text: str, name: str) -> bool:
+    """Whether the first SELECT clause of the query names the variable."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    match = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", body, re.IGNORECASE | re.DOTALL)
+    return bool(match and re.search(rf"[?$]{name}\b", match.group(1)))
+
+
+def _inline(text: str, terms: dict[str, str]) -> str:
+    """The query with each variable named in `terms` replaced by its term (already N-Triples-escaped)."""
+
+    def replace(match: re.Match[str]) -> str:
+        var = match.group("var")
+        return terms.get(var[1:], var) if var else match.group(0)
+
+    return _TOKENS.sub(replace, text)
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

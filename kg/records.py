@@ -52,11 +52,13 @@ class Evidence:
     suffix: str = ""
     page: int | None = None
     cell: CellRef | None = None
+    written: str | None = None  # the span as the report writes it, where reading changed it (繁體, glosses)
 
     @classmethod
     def of(cls, doc: Document, start: int, end: int, cell: CellRef | None = None, width: int = 32) -> Evidence:
         prefix, suffix = doc.context(start, end, width)
-        return cls(start, end, doc.text[start:end], prefix, suffix, doc.page_at(start), cell)
+        written = doc.written_span(start, end) if doc.as_written is not None else None
+        return cls(start, end, doc.text[start:end], prefix, suffix, doc.page_at(start), cell, written)
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ class ReportRecords:
     metadata: ReportMetadata = field(default_factory=_no_metadata)
     organisations: list[Organisation] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
-    amounts: list[Amount] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)  # amounts stated in prose
+    table_amounts: list[Amount] = field(default_factory=list)  # money cells of tables no reader understood
     budget_lines: list[BudgetLine] = field(default_factory=list)
     programmes: list[Programme] = field(default_factory=list)
     funding_sources: list[FundingSource] = field(default_factory=list)
@@ -160,6 +163,7 @@ class ReportRecords:
     evaluations: list[Evaluation] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
+    classifications: list[ClassificationMention] = field(default_factory=list)
     extraction_issues: list[ExtractionIssue] = field(default_factory=list)
     extractor_version: str = ""
 
@@ -181,6 +185,7 @@ class ClassificationScheme(str, Enum):
     FUNCTIONAL = "functional"  # 支出功能分类科目: 类 3 / 款 5 / 项 7 digits
     ECONOMIC_DEPARTMENT = "economic-department"  # 部门预算支出经济分类: 301, 30101 …
     ECONOMIC_GOVERNMENT = "economic-government"  # 政府预算支出经济分类: 501, 50101 …
+    REVENUE = "revenue"  # 收入分类科目: 110, 11002, 1100248 …
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,15 @@ class Classification:
     scheme: ClassificationScheme
     code: str
     name: str  # the name as the report writes it
+
+
+@dataclass(frozen=True)
+class ClassificationMention:
+    """A classification code a report names with its name (a code row without amounts, a notice's
+    科目 to book the money under), so that every code a report uses is in its graph."""
+
+    classification: Classification
+    evidence: Evidence
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.store import FundStore
+from kg.queries import bind, internal_query
+from kg.store import Store
+from kg.vocab import FKG
 
-_COUNTS = {
-    "reports": "?x a fkg:Report",
-    "departments": "?x a fkg:Department",
-    "subordinate units": "?x a fkg:Unit",
-    "regions": "?x a fkg:AdministrativeRegion",
-    "policy documents": "?x a fkg:PolicyDocument",
-    "citations": "?x a fkg:Citation",
-    "amount statements": "?x a fkg:AmountStatement",
-    "budget lines": "?x a fkg:BudgetLine",
-    "programmes": "?x a fkg:Programme",
-    "fund flows": "?x a fkg:FundFlow",
-    "allocation notices": "?x a fkg:AllocationNotice",
-    "performance evaluations": "?x a fkg:PerformanceEvaluation",
-    "performance indicators": "?x a fkg:PerformanceIndicator",
-    "indicators that missed their target": "?x a fkg:PerformanceIndicator ; fkg:targetMet false",
-    "consistency issues": "?x a fkg:ConsistencyIssue",
-}
+# What is counted, in the order shown: the distinct resources of a class (summary-counts.rq), or,
+# for None, the indicators that missed their target (summary-missed-targets.rq).
+_COUNTED: tuple[tuple[str, str | None], ...] = (
+    ("reports", FKG.Report),
+    ("departments", FKG.Department),
+    ("subordinate units", FKG.Unit),
+    ("regions", FKG.AdministrativeRegion),
+    ("policy documents", FKG.PolicyDocument),
+    ("citations", FKG.Citation),
+    ("amount statements", FKG.AmountStatement),
+    ("budget lines", FKG.BudgetLine),
+    ("programmes", FKG.Programme),
+    ("fund flows", FKG.FundFlow),
+    ("allocation notices", FKG.AllocationNotice),
+    ("performance evaluations", FKG.PerformanceEvaluation),
+    ("performance indicators", FKG.PerformanceIndicator),
+    ("indicators that missed their target", None),
+    ("consistency issues", FKG.ConsistencyIssue),
+)
 
 
 @dataclass(frozen=True)
@@ -32,27 +36,19 @@ class Summary:
     reports: list[tuple[str, str, str, str]]  # file, publisher, year, kind label
 
 
-def summarise(store: FundStore) -> Summary:
-    counts: dict[str, int] = {}
-    for label, pattern in _COUNTS.items():
-        rows = list(store.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"))
-        counts[label] = int(rows[0]["n"].value) if rows else 0
-    # The publisher's name is read in the report's own graph, which describes it: the publisher is
-    # described again in every report it publishes, and the union graph repeats those triples.
+def summarise(store: Store) -> Summary:
+    classes = sorted({iri for _, iri in _COUNTED if iri is not None})
+    by_class = store.select(bind(internal_query("summary-counts"), {"class": classes})).rows
+    found = {str(row["class"]): int(row["n"]) for row in by_class}  # type: ignore[arg-type]
+    missed = store.select(internal_query("summary-missed-targets").text).rows
+    found[""] = int(missed[0]["n"]) if missed else 0  # type: ignore[arg-type]
+    counts = {label: found.get(iri or "", 0) for label, iri in _COUNTED}
     reports = [
-        (
-            row["file"].value,
-            row["publisher"].value if row["publisher"] else "",
-            row["year"].value if row["year"] else "",
-            row["kind"].value if row["kind"] else "",
-        )
-        for row in store.query(
-            """SELECT ?file (SAMPLE(?p) AS ?publisher) (SAMPLE(?y) AS ?year) (SAMPLE(?k) AS ?kind) WHERE {
-                 ?r a fkg:Report ; fkg:sourceFile/fkg:fileName ?file .
-                 OPTIONAL { GRAPH ?g { ?r dcterms:publisher ?org . ?org rdfs:label ?p } }
-                 OPTIONAL { ?r fkg:fiscalYear ?y }
-                 OPTIONAL { ?r fkg:reportKind/skos:prefLabel ?k FILTER(lang(?k) = "zh") }
-               } GROUP BY ?file ORDER BY ?file"""
-        )
+        (str(row["file"]), _text(row["publisher"]), _text(row["year"]), _text(row["kind"]))
+        for row in store.select(internal_query("summary-reports").text).rows
     ]
     return Summary(counts, store.quad_count(), reports)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)

@@ -1,12 +1,14 @@
 """Namespaces and the FundKG terms, as plain IRI strings: the vocabulary every layer may use.
 
 This module imports nothing: readers, extractors, the store, queries and the service can all name
-a term without loading an RDF library. The RDF mapping wraps these strings in pyoxigraph terms once
-(kg.rdf.terms). Every `FKG` term used here must be declared in `ontology/fundkg.ttl` with
+a term without loading an RDF library. The RDF mapping wraps these strings in its RDF library's terms
+once (kg.rdf.terms). Every `FKG` term used here must be declared in `ontology/fundkg.ttl` with
 `rdfs:label`@zh, `rdfs:label`@en and `rdfs:comment`; a test checks that.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 BASE = "https://w3id.org/fundkg/"
 FKG_NS = BASE + "ontology#"
@@ -163,6 +165,8 @@ class FKG:
     hasIssue = FKG_NS + "hasIssue"
     DefinitionStatement = FKG_NS + "DefinitionStatement"
     ExtractionIssue = FKG_NS + "ExtractionIssue"
+    asWritten = FKG_NS + "asWritten"
+    namesClassification = FKG_NS + "namesClassification"
     extractionIssue = FKG_NS + "extractionIssue"
     component = FKG_NS + "component"
     defines = FKG_NS + "defines"
@@ -201,6 +205,16 @@ class FKG:
     # Store manifest (which named graph currently holds which report)
     currentGraph = FKG_NS + "currentGraph"
     sourcePath = FKG_NS + "sourcePath"
+    storeGeneration = FKG_NS + "storeGeneration"
+
+
+def _concept_in(scheme: str) -> Callable[[str], str]:
+    """The IRI maker of one code list: CODE.level("county") is …/code/government-level/county."""
+
+    def concept(notation: str) -> str:
+        return f"{CODE_NS}{scheme}/{notation}"
+
+    return concept
 
 
 class CODE:
@@ -211,39 +225,18 @@ class CODE:
     RegionScheme = CODE_NS + "region"
     BudgetPhaseScheme = CODE_NS + "budget-phase"
 
-    @staticmethod
-    def level(notation: str) -> str:
-        return f"{CODE_NS}government-level/{notation}"
-
-    @staticmethod
-    def report_kind(notation: str) -> str:
-        return f"{CODE_NS}report-kind/{notation}"
-
-    @staticmethod
-    def budget_phase(notation: str) -> str:
-        return f"{CODE_NS}budget-phase/{notation}"
+    level = staticmethod(_concept_in("government-level"))
+    report_kind = staticmethod(_concept_in("report-kind"))
+    budget_phase = staticmethod(_concept_in("budget-phase"))
+    measure = staticmethod(_concept_in("measure"))
+    fund_type = staticmethod(_concept_in("fund-type"))
+    comparison = staticmethod(_concept_in("comparison"))
+    indicator = staticmethod(_concept_in("indicator"))  # shared concepts of ontology/indicator-concepts.ttl
 
     @staticmethod
     def classification(scheme: str, code: str) -> str:
-        """Functional or economic classification concepts, e.g. functional/2101301."""
+        """Functional, economic or revenue classification concepts, e.g. functional/2101301."""
         return f"{CODE_NS}{scheme}/{code}"
-
-    @staticmethod
-    def measure(notation: str) -> str:
-        return f"{CODE_NS}measure/{notation}"
-
-    @staticmethod
-    def fund_type(notation: str) -> str:
-        return f"{CODE_NS}fund-type/{notation}"
-
-    @staticmethod
-    def comparison(notation: str) -> str:
-        return f"{CODE_NS}comparison/{notation}"
-
-    @staticmethod
-    def indicator(notation: str) -> str:
-        """A shared indicator concept of ontology/indicator-concepts.ttl."""
-        return f"{CODE_NS}indicator/{notation}"
 
 
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"

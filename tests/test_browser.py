@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -35,13 +34,12 @@ def base_url(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     from api.app import create_app
     from api.devserver import running_server
     from kg.build import build
-    from kg.store import FundStore
+    from kg.store import open_store
 
     path = tmp_path_factory.mktemp("browser") / "kg"
-    store = FundStore.open(path)
+    store = open_store(path)
     assert not build([seeds_dir], store).failed
-    del store
-    gc.collect()
+    store.close()
     with running_server(create_app(path, query_timeout=30)) as base:
         yield base
 

@@ -11,7 +11,7 @@ import pytest
 from kg.build import build
 from kg.document import Document
 from kg.extract.amounts import parse_amount
-from kg.store import FundStore
+from kg.store import Store, open_store
 
 CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 TABLES = {  # caption → template id
@@ -22,21 +22,21 @@ TABLES = {  # caption → template id
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FundStore:
-    s = FundStore.open(tmp_path_factory.mktemp("budget") / "kg")
+def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    s = open_store(tmp_path_factory.mktemp("budget") / "kg")
     assert not build([seeds_dir], s).failed
     return s
 
 
-def graph_cells(store: FundStore, file: str, kind: str) -> dict[tuple[int, int], Decimal]:
-    rows = store.query(
+def graph_cells(store: Store, file: str, kind: str) -> dict[tuple[int, int], Decimal]:
+    rows = store.select(
         f"""SELECT ?start ?end ?amount WHERE {{
               ?line a fkg:BudgetLine ; qb:dataSet ?ds ; fkg:amount ?amount ;
                     prov:wasDerivedFrom/oa:hasSelector ?p .
               ?ds fkg:tableKind "{kind}" ; fkg:statedIn/fkg:sourceFile/fkg:fileName "{file}" .
               ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }}"""
     )
-    return {(int(r["start"].value), int(r["end"].value)): Decimal(r["amount"].value) for r in rows}
+    return {(int(r["start"]), int(r["end"])): Decimal(r["amount"]) for r in rows.lexical()}
 
 
 def expected_cells(doc: Document, caption: str, unit: str) -> dict[tuple[int, int], Decimal]:
@@ -60,8 +60,9 @@ def expected_cells(doc: Document, caption: str, unit: str) -> dict[tuple[int, in
     return cells
 
 
-@pytest.mark.parametrize(("key", "file", "unit"), [("002", "002_0f45429440d9ca6e.txt", "元"),
-                                                    ("003", "003_2f6f7cf52225173d.txt", "万元")])
+@pytest.mark.parametrize(
+    ("key", "file", "unit"), [("002", "002_0f45429440d9ca6e.txt", "元"), ("003", "003_2f6f7cf52225173d.txt", "万元")]
+)
 @pytest.mark.parametrize("caption", list(TABLES))
 def test_every_row_of_the_main_tables_is_in_the_graph(store, seed_documents, key, file, unit, caption) -> None:
     expected = expected_cells(seed_documents[key], caption, unit)
@@ -71,44 +72,46 @@ def test_every_row_of_the_main_tables_is_in_the_graph(store, seed_documents, key
     assert not missing, f"{len(missing)} cells missing or wrong, e.g. {list(missing.items())[:3]}"
 
 
-def test_seed_000_prose_budget_lines_carry_codes(store: FundStore) -> None:
-    rows = store.query(
+def test_seed_000_prose_budget_lines_carry_codes(store: Store) -> None:
+    rows = store.select(
         """SELECT ?code ?amount WHERE {
              ?line a fkg:BudgetLine ; qb:dataSet/fkg:tableKind "prose" ; fkg:amount ?amount ;
                    fkg:functionalClassification/skos:notation ?code ;
                    qb:dataSet/fkg:statedIn/fkg:sourceFile/fkg:fileName "000_84a2500fe35ff2c8.txt" }"""
     )
-    lines = {r["code"].value: Decimal(r["amount"].value) for r in rows}
+    lines = {r["code"]: Decimal(r["amount"]) for r in rows.lexical()}
     assert len(lines) == 13
     assert lines["2101301"] == Decimal("6172600")
     assert lines["2101501"] == Decimal("2962800")
     assert lines["2210201"] == Decimal("295900")
 
 
-def test_seed_003_twelve_projects_with_codes_and_three_phases(store: FundStore) -> None:
-    rows = store.query(
+def test_seed_003_twelve_projects_with_codes_and_three_phases(store: Store) -> None:
+    rows = store.select(
         """SELECT ?code ?phase ?amount WHERE {
              ?p a fkg:Programme ; fkg:programmeCode ?code ; fkg:programmeKind "second-level" .
              ?line fkg:programme ?p ; fkg:isTotal true ; fkg:budgetPhase/skos:notation ?phase ; fkg:amount ?amount }"""
     )
     phases: dict[str, dict[str, Decimal]] = {}
-    for r in rows:
-        phases.setdefault(r["code"].value, {})[r["phase"].value] = Decimal(r["amount"].value)
+    for r in rows.lexical():
+        phases.setdefault(r["code"], {})[r["phase"]] = Decimal(r["amount"])
     assert len(phases) == 12
     assert all(set(p) == {"initial", "adjusted", "executed"} for p in phases.values())
     assert phases["50015221T000000052688"] == {
-        "initial": Decimal("12000000.00"), "adjusted": Decimal("8520000.00"), "executed": Decimal("8520000.00")}
+        "initial": Decimal("12000000.00"),
+        "adjusted": Decimal("8520000.00"),
+        "executed": Decimal("8520000.00"),
+    }
     assert phases["50015224T000004337000"]["executed"] == Decimal("0")
 
 
-def test_reconciliation_findings_on_the_seeds(store: FundStore) -> None:
-    rows = store.query(
+def test_reconciliation_findings_on_the_seeds(store: Store) -> None:
+    rows = store.select(
         """SELECT ?file ?kind ?expected ?found WHERE {
              ?i a fkg:ConsistencyIssue ; fkg:issueKind ?kind ; fkg:expectedValue ?expected ; fkg:foundValue ?found ;
                 fkg:statedIn/fkg:sourceFile/fkg:fileName ?file }"""
     )
-    found = sorted((r["file"].value[:3], r["kind"].value, Decimal(r["expected"].value), Decimal(r["found"].value))
-                   for r in rows)
+    found = sorted((r["file"][:3], r["kind"], Decimal(r["expected"]), Decimal(r["found"])) for r in rows.lexical())
     # 000: 收、支总计 1202.96万 is not 本年收入合计 585.6万 + 上年度结转结余 617.26万 (= 1202.86万);
     # 002: the capacity fund's executed total 30万 is not its only source, 中央 20.29万;
     # 002: 特定项目 指标1 met its 95% target yet scored 9.5 of 10;

@@ -10,26 +10,24 @@ import pytest
 from kg.build import build
 from kg.queries import bind, get_query
 from kg.readers import read_document
-from kg.store import FundStore
+from kg.store import Store, open_store
 from kg.validate import validate_store
 
 
 @pytest.fixture(scope="module")
-def seed_store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FundStore:
-    store = FundStore.open(tmp_path_factory.mktemp("store") / "kg")
+def seed_store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = open_store(tmp_path_factory.mktemp("store") / "kg")
     result = build([seeds_dir], store)
     assert not result.failed, result.failed
     assert len(result.added) == 5
     return store
 
 
-def run(store: FundStore, name: str, **params: str) -> list[dict[str, str]]:
-    rows = store.query(bind(get_query(name), params))
-    variables = [v.value for v in rows.variables]
-    return [{v: (row[v].value if row[v] is not None else None) for v in variables} for row in rows]
+def run(store: Store, name: str, **params: str) -> list[dict[str, str]]:
+    return store.select(bind(get_query(name), params)).lexical()
 
 
-def test_policy_citations_come_back_with_titles_sentences_and_spans(seed_store: FundStore, seeds_dir: Path) -> None:
+def test_policy_citations_come_back_with_titles_sentences_and_spans(seed_store: Store, seeds_dir: Path) -> None:
     rows = run(seed_store, "policy-citations", doc="乐府办规[2022]3号")
     assert len(rows) == 3
     assert {r["file"] for r in rows} == {"000_84a2500fe35ff2c8.txt"}
@@ -43,13 +41,13 @@ def test_policy_citations_come_back_with_titles_sentences_and_spans(seed_store: 
         assert row["sentence"] in doc.text
 
 
-def test_year_outside_brackets_is_found_under_its_canonical_number(seed_store: FundStore) -> None:
+def test_year_outside_brackets_is_found_under_its_canonical_number(seed_store: Store) -> None:
     rows = run(seed_store, "policy-citations", doc="井委编委发〔2019〕23号")
     assert len(rows) == 2
     assert {r["numberAsWritten"] for r in rows} == {"井委编委发2019〔23〕号"}
 
 
-def test_thirteen_distinct_numbered_documents_across_the_seeds(seed_store: FundStore) -> None:
+def test_thirteen_distinct_numbered_documents_across_the_seeds(seed_store: Store) -> None:
     rows = run(seed_store, "most-cited-documents")
     numbers = {r["number"] for r in rows if r["number"]}
     assert len(numbers) == 13
@@ -58,23 +56,31 @@ def test_thirteen_distinct_numbered_documents_across_the_seeds(seed_store: FundS
     assert set(cai_she["titles"].split(" | ")) == {"中央财政医疗救助资金管理办法", "中央财政医疗救助补助资金管理办法"}
 
 
-def test_report_citations_per_seed(seed_store: FundStore) -> None:
-    expected = {"000_84a2500fe35ff2c8.txt": 4, "001_0c8a0c7a35adeec5.txt": 8, "002_0f45429440d9ca6e.txt": 0,
-                "003_2f6f7cf52225173d.txt": 0, "004_481fe573c2d24300.txt": 1}
+def test_report_citations_per_seed(seed_store: Store) -> None:
+    expected = {
+        "000_84a2500fe35ff2c8.txt": 4,
+        "001_0c8a0c7a35adeec5.txt": 8,
+        "002_0f45429440d9ca6e.txt": 0,
+        "003_2f6f7cf52225173d.txt": 0,
+        "004_481fe573c2d24300.txt": 1,
+    }
     for file, count in expected.items():
         rows = run(seed_store, "report-citations", file=file)
         assert len({r["number"] for r in rows if r["number"]}) == count, file
-    titles_only = {r["titleAsCited"] for r in run(seed_store, "report-citations", file="000_84a2500fe35ff2c8.txt")
-                   if r["number"] is None}
+    titles_only = {
+        r["titleAsCited"]
+        for r in run(seed_store, "report-citations", file="000_84a2500fe35ff2c8.txt")
+        if r["number"] is None
+    }
     assert "中华人民共和国预算法" in titles_only
 
 
-def test_documents_by_issuer(seed_store: FundStore) -> None:
+def test_documents_by_issuer(seed_store: Store) -> None:
     rows = run(seed_store, "documents-by-issuer", issuer="湘医保发")
     assert [(r["number"], r["year"]) for r in rows] == [("湘医保发〔2020〕22号", "2020")]
 
 
-def test_departments_with_regions_levels_units_and_reports(seed_store: FundStore) -> None:
+def test_departments_with_regions_levels_units_and_reports(seed_store: Store) -> None:
     rows = {r["name"]: r for r in run(seed_store, "departments")}
     assert rows["柳林县医疗保障局"]["divisionCode"] == "141125"
     assert rows["柳林县医疗保障局"]["province"] == "山西省"
@@ -88,7 +94,7 @@ def test_departments_with_regions_levels_units_and_reports(seed_store: FundStore
     assert len(county) == 5
 
 
-def test_rebuilding_unchanged_reports_adds_nothing(seed_store: FundStore, seeds_dir: Path) -> None:
+def test_rebuilding_unchanged_reports_adds_nothing(seed_store: Store, seeds_dir: Path) -> None:
     before = seed_store.quad_count()
     again = build([seeds_dir], seed_store)
     assert len(again.unchanged) == 5 and not again.added and not again.replaced
@@ -100,7 +106,7 @@ def test_changed_report_replaces_its_graph_and_bad_file_is_skipped(seeds_dir: Pa
     folder.mkdir()
     shutil.copy(seeds_dir / "004_481fe573c2d24300.txt", folder / "004.txt")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
-    store = FundStore.open(tmp_path / "kg")
+    store = open_store(tmp_path / "kg")
     first = build([folder], store)
     assert [p.name for p in first.added] == ["004.txt"]
     assert len(first.failed) == 1 and "broken.pdf" in first.failed[0].message
@@ -113,9 +119,9 @@ def test_changed_report_replaces_its_graph_and_bad_file_is_skipped(seeds_dir: Pa
     assert len(store.manifest()) == 1
     assert run(store, "policy-citations", doc="示财〔2024〕1号")
     assert store.quad_count() > count_before  # the new citation and its evidence, old graph gone
-    assert len(list(store.raw.named_graphs())) == 3  # ontology, manifest, one report graph
+    assert len(store.named_graphs()) == 3  # ontology, manifest, one report graph
 
 
-def test_store_conforms_to_shapes(seed_store: FundStore) -> None:
+def test_store_conforms_to_shapes(seed_store: Store) -> None:
     report = validate_store(seed_store)
     assert report.conforms, report.text[:3000]

@@ -18,7 +18,7 @@ from kg.extract import pipeline
 from kg.extract.component import Component
 from kg.rdf import mapping
 from kg.records import Programme, ReportRecords
-from kg.store import FundStore
+from kg.store import Store, open_store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE = SAMPLES / "anyue-project-evaluation-2022.html"
@@ -29,26 +29,26 @@ def _failing_programmes(doc: Document, found: ReportRecords) -> None:
     raise ValueError("injected failure")
 
 
-def _rows(store: FundStore, sparql: str) -> list[tuple[str, ...]]:
-    return [tuple(str(t.value) if t is not None else "" for t in row) for row in store.query(sparql)]
+def _rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
+    return [tuple(v if v is not None else "" for v in row.values()) for row in store.select(sparql).lexical()]
 
 
-def _count(store: FundStore, cls: str) -> int:
+def _count(store: Store, cls: str) -> int:
     return int(_rows(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}")[0][0])
 
 
 @pytest.fixture()
-def healthy() -> FundStore:
-    store = FundStore.open(None)
+def healthy() -> Store:
+    store = open_store(None)
     build([SAMPLE], store)
     return store
 
 
-def test_a_failing_extractor_loses_only_its_own_records(monkeypatch: pytest.MonkeyPatch, healthy: FundStore) -> None:
+def test_a_failing_extractor_loses_only_its_own_records(monkeypatch: pytest.MonkeyPatch, healthy: Store) -> None:
     original = next(c for c in pipeline.PIPELINE if c.name == "programmes")
     broken = Component(original.name, _failing_programmes, original.needs, original.provides)
     monkeypatch.setattr(pipeline, "PIPELINE", tuple(broken if c is original else c for c in pipeline.PIPELINE))
-    store = FundStore.open(None)
+    store = open_store(None)
     result = build([SAMPLE], store)
     assert [p.name for p in result.added] == [SAMPLE.name] and not result.failed
     issues = _rows(
@@ -62,14 +62,14 @@ def test_a_failing_extractor_loses_only_its_own_records(monkeypatch: pytest.Monk
         assert _count(store, kept) == _count(healthy, kept) > 0, kept
 
 
-def test_a_failing_mapping_section_is_taken_back(monkeypatch: pytest.MonkeyPatch, healthy: FundStore) -> None:
+def test_a_failing_mapping_section_is_taken_back(monkeypatch: pytest.MonkeyPatch, healthy: Store) -> None:
     def map_budget(m) -> None:
         m.add(m.report, m.report, m.report)
         raise KeyError("no such programme")
 
     sections = tuple(map_budget if s is mapping.map_budget else s for s in mapping.SECTIONS)
     monkeypatch.setattr(mapping, "SECTIONS", sections)
-    store = FundStore.open(None)
+    store = open_store(None)
     build([SAMPLE], store)
     issues = _rows(store, "SELECT ?c ?e WHERE { ?i a fkg:ExtractionIssue ; fkg:component ?c ; dcterms:description ?e }")
     assert issues == [("mapping: budget", "KeyError: 'no such programme'")]

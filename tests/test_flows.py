@@ -11,20 +11,18 @@ from kg.build import build
 from kg.flows import render_text, to_sankey, trace
 from kg.lexicon.names import names_match
 from kg.queries import bind, get_query
-from kg.store import FundStore
+from kg.store import Store, open_store
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FundStore:
-    s = FundStore.open(tmp_path_factory.mktemp("flows") / "kg")
+def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    s = open_store(tmp_path_factory.mktemp("flows") / "kg")
     assert not build([seeds_dir], s).failed
     return s
 
 
-def rows(store: FundStore, name: str, **params: str) -> list[dict[str, str | None]]:
-    result = store.query(bind(get_query(name), params))
-    names = [v.value for v in result.variables]
-    return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
+def rows(store: Store, name: str, **params: str) -> list[dict[str, str | None]]:
+    return store.select(bind(get_query(name), params)).lexical()
 
 
 def test_programme_names_match_loosely_but_not_wildly() -> None:
@@ -33,7 +31,7 @@ def test_programme_names_match_loosely_but_not_wildly() -> None:
     assert not names_match("城乡医疗救助", "医疗服务与保障能力提升补助资金")
 
 
-def test_seed_002_funding_by_level_in_both_phases(store: FundStore) -> None:
+def test_seed_002_funding_by_level_in_both_phases(store: Store) -> None:
     found = {
         (r["level"], r["phase"]): Decimal(r["amountYuan"])
         for r in rows(store, "programme-funding", programme="城乡医疗救助", year="2022")
@@ -47,7 +45,7 @@ def test_seed_002_funding_by_level_in_both_phases(store: FundStore) -> None:
     assert found[("county", "executed")] == Decimal("0")
 
 
-def test_trace_shows_four_levels_down_to_spending(store: FundStore) -> None:
+def test_trace_shows_four_levels_down_to_spending(store: Store) -> None:
     result = trace(store, "城乡医疗救助", region="柳林县", year="2022")
     g = result.graph
     levels = {data["label"] for _, data in g.nodes(data=True) if data["kind"] == "level"}
@@ -63,19 +61,20 @@ def test_trace_shows_four_levels_down_to_spending(store: FundStore) -> None:
     assert "└─ 柳林县医疗保障局" in text and "执行数 1750.5万元" in text
 
 
-def test_trace_filters_and_sankey_json(store: FundStore) -> None:
+def test_trace_filters_and_sankey_json(store: Store) -> None:
     assert trace(store, "城乡医疗救助", region="柳林县", year="2021").graph.number_of_nodes() == 0
     sankey = to_sankey(trace(store, "城乡医疗救助", region="柳林县", year="2022", phase="executed"))
     assert {link["phase"] for link in sankey["links"]} == {"executed"}
     labels = [node["label"] for node in sankey["nodes"]]
     link = next(
-        lk for lk in sankey["links"]
+        lk
+        for lk in sankey["links"]
         if labels[lk["source"]] == "柳林县财政" and labels[lk["target"]] == "柳林县医疗保障局"
     )
     assert link["amount_yuan"] == "0"
 
 
-def test_budget_vs_executed_and_under_execution(store: FundStore) -> None:
+def test_budget_vs_executed_and_under_execution(store: Store) -> None:
     table = {r["programmeName"]: r for r in rows(store, "budget-vs-executed")}
     assert table["城乡居民医疗救助资金"]["executionRate"] == "0.7063"
     assert table["医疗救助"]["code"] == "50015221T000000052688"
@@ -83,21 +82,28 @@ def test_budget_vs_executed_and_under_execution(store: FundStore) -> None:
     under = {r["programmeName"] for r in rows(store, "under-executed-programmes")}
     assert under == {"城乡居民医疗救助资金", "医疗服务与保障能力提升经费提前下达"}
     assert {r["programmeName"] for r in rows(store, "under-executed-programmes", threshold="0.95")} == {
-        "城乡居民医疗救助资金", "医疗服务与保障能力提升经费提前下达", "特定项目"}
+        "城乡居民医疗救助资金",
+        "医疗服务与保障能力提升经费提前下达",
+        "特定项目",
+    }
 
 
-def test_spending_rolled_up_by_class_and_section(store: FundStore) -> None:
-    table = {(r["classCode"], r["sectionCode"]): Decimal(r["amountYuan"])
-             for r in rows(store, "spending-by-function", department="柳林县医疗保障局")}
+def test_spending_rolled_up_by_class_and_section(store: Store) -> None:
+    table = {
+        (r["classCode"], r["sectionCode"]): Decimal(r["amountYuan"])
+        for r in rows(store, "spending-by-function", department="柳林县医疗保障局")
+    }
     assert table[("210", "21013")] == Decimal("18640207.36")
     assert table[("210", "21015")] == Decimal("6691314.57")
     assert table[("229", "22960")] == Decimal("930000")
-    jingyan = {(r["classCode"], r["sectionCode"]): Decimal(r["amountYuan"])
-               for r in rows(store, "spending-by-function", department="井研县医疗保障局")}
+    jingyan = {
+        (r["classCode"], r["sectionCode"]): Decimal(r["amountYuan"])
+        for r in rows(store, "spending-by-function", department="井研县医疗保障局")
+    }
     assert jingyan[("210", "21013")] == Decimal("6172600")  # from the prose lines of seed 000
 
 
-def test_consistency_issue_of_the_capacity_fund(store: FundStore) -> None:
+def test_consistency_issue_of_the_capacity_fund(store: Store) -> None:
     issues = rows(store, "consistency-issues", kind="funding-sources")
     assert len(issues) == 1
     assert issues[0]["file"] == "002_0f45429440d9ca6e.txt"

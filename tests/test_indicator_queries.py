@@ -11,7 +11,7 @@ import pytest
 from kg.build import build
 from kg.queries import bind, get_query
 from kg.readers import read_document
-from kg.store import FundStore
+from kg.store import Store, open_store
 
 D = Decimal
 SEED_002 = "002_0f45429440d9ca6e.txt"
@@ -20,24 +20,22 @@ SEED_001 = "001_0c8a0c7a35adeec5.txt"
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FundStore:
-    s = FundStore.open(tmp_path_factory.mktemp("indicators") / "kg")
+def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    s = open_store(tmp_path_factory.mktemp("indicators") / "kg")
     assert not build([seeds_dir], s).failed
-    found = s.query("SELECT (COUNT(*) AS ?n) WHERE { ?e a fkg:PerformanceEvaluation }")
-    if int(next(iter(found))["n"].value) == 0:
+    found = s.select("SELECT (COUNT(*) AS ?n) WHERE { ?e a fkg:PerformanceEvaluation }").lexical()
+    if int(found[0]["n"]) == 0:
         pytest.fail(
             "no evaluations in the store: kg.extract.pipeline and kg.rdf.mapping must call the indicator extractor"
         )
     return s
 
 
-def rows(store: FundStore, query: str, /, **params: str) -> list[dict[str, str | None]]:
-    result = store.query(bind(get_query(query), params))
-    names = [v.value for v in result.variables]
-    return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
+def rows(store: Store, query: str, /, **params: str) -> list[dict[str, str | None]]:
+    return store.select(bind(get_query(query), params)).lexical()
 
 
-def test_missed_targets_across_all_reports(store: FundStore) -> None:
+def test_missed_targets_across_all_reports(store: Store) -> None:
     missed = rows(store, "missed-targets")
     found = {(r["file"][:3], r["indicator"], D(r["target"]), D(r["actual"]), r["unit"]) for r in missed}
     assert ("003", "城乡居民医疗保险参保人数", D(65), D(64), "万人") in found
@@ -59,7 +57,7 @@ def test_missed_targets_across_all_reports(store: FundStore) -> None:
     )
 
 
-def test_missed_targets_by_year_and_concept(store: FundStore) -> None:
+def test_missed_targets_by_year_and_concept(store: Store) -> None:
     in_2024 = rows(store, "missed-targets", year="2024")
     assert len(in_2024) == 5 and {r["file"] for r in in_2024} == {SEED_003}
     insured = rows(store, "missed-targets", concept="insured-persons")
@@ -70,7 +68,7 @@ def test_missed_targets_by_year_and_concept(store: FundStore) -> None:
     assert rows(store, "missed-targets", year="2021") == []
 
 
-def test_seed_001_actuals_are_linked_to_their_targets(store: FundStore) -> None:
+def test_seed_001_actuals_are_linked_to_their_targets(store: Store) -> None:
     share = rows(store, "indicator-comparison", concept="major-illness-assistance-share")
     assert [(r["file"], r["target"], r["actual"], r["unit"], r["met"]) for r in share] == [
         (SEED_001, "28", "40.65", "%", "true")
@@ -82,7 +80,7 @@ def test_seed_001_actuals_are_linked_to_their_targets(store: FundStore) -> None:
     assert ("000", "重点救助对象自付费用年度限额内住院救助比例") in linked
 
 
-def test_one_concept_across_departments_and_years(store: FundStore) -> None:
+def test_one_concept_across_departments_and_years(store: Store) -> None:
     by_label = rows(store, "indicator-comparison", concept="救助对象满意度")
     by_notation = rows(store, "indicator-comparison", concept="service-satisfaction")
     assert by_label == by_notation
@@ -107,7 +105,7 @@ def test_one_concept_across_departments_and_years(store: FundStore) -> None:
     assert liulin["城乡居民医疗救助资金"] == ("85", "≥85%")
 
 
-def test_fund_balance_compared_across_counties(store: FundStore) -> None:
+def test_fund_balance_compared_across_counties(store: Store) -> None:
     found = rows(store, "indicator-comparison", concept="fund-balance-ratio")
     assert sorted((r["department"], r["target"], r["actual"], r["met"]) for r in found) == [
         ("柳林县医疗保障局", "15", "29.37", "false"),
@@ -115,7 +113,7 @@ def test_fund_balance_compared_across_counties(store: FundStore) -> None:
     ]
 
 
-def test_evaluation_scores_per_programme(store: FundStore) -> None:
+def test_evaluation_scores_per_programme(store: Store) -> None:
     scores = rows(store, "evaluation-scores")
     assert len(scores) == 24  # 2 + 1 + 7 + 13 + 1 evaluations in seeds 000 … 004
     dept = next(r for r in scores if r["file"] == SEED_003 and r["kind"] == "department")
@@ -140,7 +138,7 @@ def test_evaluation_scores_per_programme(store: FundStore) -> None:
     assert {r["evaluated"] for r in named} == {"医疗救助", "城乡医疗救助本级安排", "城乡医疗救助提前下达市级"}
 
 
-def test_core_indicators_and_their_results(store: FundStore) -> None:
+def test_core_indicators_and_their_results(store: Store) -> None:
     core = rows(store, "core-indicators")
     assert len(core) == 20 and {r["file"] for r in core} == {SEED_003}
     missed = rows(store, "core-indicators", met="false")
@@ -156,8 +154,8 @@ def test_core_indicators_and_their_results(store: FundStore) -> None:
     ]
 
 
-def test_indicator_values_lead_back_to_their_cells(store: FundStore, seeds_dir: Path) -> None:
-    found = store.query(
+def test_indicator_values_lead_back_to_their_cells(store: Store, seeds_dir: Path) -> None:
+    found = store.select(
         """SELECT ?exact ?start ?end ?row ?column WHERE {
              ?ind a fkg:PerformanceIndicator ; rdfs:label "举报奖励金"@zh ; prov:wasDerivedFrom ?ev .
              ?ev fkg:evidenceOf fkg:actualValue ; oa:hasSelector ?q , ?p , ?c .
@@ -166,7 +164,7 @@ def test_indicator_values_lead_back_to_their_cells(store: FundStore, seeds_dir: 
              ?c a fkg:TableCellSelector ; fkg:rowIndex ?row ; fkg:columnIndex ?column }"""
     )
     ((exact, start, end, _row, column),) = [
-        tuple(r[v].value for v in ("exact", "start", "end", "row", "column")) for r in found
+        tuple(r[v] for v in ("exact", "start", "end", "row", "column")) for r in found.lexical()
     ]
     doc = read_document(seeds_dir / SEED_003)
     assert exact == "0.04" == doc.text[int(start) : int(end)] and column == "4"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from conftest import seed_path
-from pyoxigraph import NamedNode, Quad
 from typer.testing import CliRunner
 
 from kg.build import build
@@ -16,7 +15,7 @@ from kg.cli import app
 from kg.flows import render_text, to_sankey, trace
 from kg.linking import LINKS_GRAPH, Flow, Link, LinkReport, Unlinked, _Linker, analyse, link, render
 from kg.rdf.iris import policy_iri
-from kg.store import FundStore
+from kg.store import Store, open_store
 from kg.validate import validate_store
 
 NOTICES = Path(__file__).resolve().parent.parent / "samples" / "notices"
@@ -25,28 +24,26 @@ LIULIN = "柳林县医疗保障局"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> FundStore:
-    s = FundStore.open(tmp_path_factory.mktemp("linking") / "kg")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    s = open_store(tmp_path_factory.mktemp("linking") / "kg")
     result = build([NOTICES, seed_path("002")], s)
     assert not result.failed and len(result.added) == 5
     return s
 
 
 @pytest.fixture(scope="module")
-def report(store: FundStore) -> LinkReport:
+def report(store: Store) -> LinkReport:
     return link(store)
 
 
-def select(store: FundStore, query: str) -> list[tuple[str | None, ...]]:
-    result = store.query(query)
-    names = [v.value for v in result.variables]
-    return [tuple(r[n].value if r[n] is not None else None for n in names) for r in result]
+def select(store: Store, query: str) -> list[tuple[str | None, ...]]:
+    return [tuple(r.values()) for r in store.select(query).lexical()]
 
 
 # -- the notices in the graph ------------------------------------------------------------------------
 
 
-def test_notice_is_a_policy_document_that_citations_resolve_to(store: FundStore, report: LinkReport) -> None:
+def test_notice_is_a_policy_document_that_citations_resolve_to(store: Store, report: LinkReport) -> None:
     province = policy_iri("晋财社〔2022〕58号", None)
     rows = select(store, f"""
         SELECT DISTINCT ?file ?title WHERE {{
@@ -68,7 +65,7 @@ def test_notice_is_a_policy_document_that_citations_resolve_to(store: FundStore,
     assert issuers == [("山西省医疗保障局",), ("山西省财政厅",)]
 
 
-def test_one_fund_flow_per_row_and_level(store: FundStore) -> None:
+def test_one_fund_flow_per_row_and_level(store: Store) -> None:
     rows = select(store, """
         SELECT DISTINCT ?amount ?level ?payer ?code ?phase ?year ?fn ?exact WHERE {
           ?notice fkg:allocates ?flow ; fkg:sourceFile/fkg:fileName "lv-caishe-2022-27-lvliang-medical-assistance.txt" .
@@ -89,7 +86,7 @@ def test_one_fund_flow_per_row_and_level(store: FundStore) -> None:
     assert count == "39"
 
 
-def test_the_store_validates(store: FundStore, report: LinkReport) -> None:
+def test_the_store_validates(store: Store, report: LinkReport) -> None:
     result = validate_store(store)
     assert result.conforms, result.text
 
@@ -97,7 +94,7 @@ def test_the_store_validates(store: FundStore, report: LinkReport) -> None:
 # -- links --------------------------------------------------------------------------------------------
 
 
-def test_each_receipt_of_liulin_links_to_exactly_one_city_row(store: FundStore, report: LinkReport) -> None:
+def test_each_receipt_of_liulin_links_to_exactly_one_city_row(store: Store, report: LinkReport) -> None:
     rows = select(store, f"""
         SELECT DISTINCT ?level ?received ?allocated ?number WHERE {{
           GRAPH <{LINKS_GRAPH}> {{ ?receipt fkg:linkedAllocation ?allocation }}
@@ -111,7 +108,7 @@ def test_each_receipt_of_liulin_links_to_exactly_one_city_row(store: FundStore, 
     ]
 
 
-def test_each_linked_receipt_names_the_notice_it_came_with(store: FundStore, report: LinkReport) -> None:
+def test_each_linked_receipt_names_the_notice_it_came_with(store: Store, report: LinkReport) -> None:
     rows = select(store, f"""
         SELECT ?payee ?level ?number (COUNT(DISTINCT ?receipt) AS ?receipts) WHERE {{
           GRAPH <{LINKS_GRAPH}> {{ ?receipt fkg:receivedVia ?notice }}
@@ -146,7 +143,7 @@ def test_notices_link_level_to_level_by_their_totals(report: LinkReport) -> None
     assert [k.receipt.party_name for k in chain[1:]] == ["吕梁市财政局", "山西省财政厅"]
 
 
-def test_links_graph_names_the_receiving_department(store: FundStore, report: LinkReport) -> None:
+def test_links_graph_names_the_receiving_department(store: Store, report: LinkReport) -> None:
     payees = select(store, f"""
         SELECT DISTINCT ?region ?level ?payee WHERE {{
           GRAPH <{LINKS_GRAPH}> {{ ?allocation fkg:payee ?p }}
@@ -172,16 +169,12 @@ def test_links_graph_names_the_receiving_department(store: FundStore, report: Li
     assert mismatch == [(LIULIN, "false")]
 
 
-def test_relinking_replaces_the_links_graph(store: FundStore, report: LinkReport) -> None:
-    stray = Quad(
-        NamedNode("http://example.org/stale"),
-        NamedNode("http://example.org/p"),
-        NamedNode("http://example.org/o"),
-        NamedNode(LINKS_GRAPH),
-    )
-    store.raw.add(stray)
+def test_relinking_replaces_the_links_graph(store: Store, report: LinkReport) -> None:
+    stray = f"GRAPH <{LINKS_GRAPH}> {{ <http://example.org/stale> <http://example.org/p> <http://example.org/o> }}"
+    store.update(f"INSERT DATA {{ {stray} }}")
+    assert store.ask(f"ASK {{ {stray} }}")
     again = link(store)
-    assert stray not in store.raw
+    assert not store.ask(f"ASK {{ {stray} }}")
     assert len(again.links) == len(report.links) == 6
     linked = select(
         store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?r fkg:linkedAllocation ?a }} }}"
@@ -227,7 +220,7 @@ def test_several_equal_candidates_are_never_guessed(tmp_path: Path) -> None:
     shutil.copytree(NOTICES, copies)
     twin = (copies / CITY).read_text(encoding="utf-8").replace("吕财社〔2022〕27号", "吕财社〔2022〕29号")
     (copies / "lv-caishe-2022-29-twin.txt").write_text(twin, encoding="utf-8")
-    s = FundStore.open(None)
+    s = open_store(None)
     build([copies, seed_path("002")], s)
     result = analyse(s)
     liulin = {u.flow.levels: u.reason for u in result.unlinked_receipts if u.flow.programme == "城乡居民医疗救助资金"}
@@ -239,7 +232,7 @@ def test_several_equal_candidates_are_never_guessed(tmp_path: Path) -> None:
 # -- trace and CLI ------------------------------------------------------------------------------------
 
 
-def test_trace_shows_the_chain_with_allocations_next_to_receipts(store: FundStore, report: LinkReport) -> None:
+def test_trace_shows_the_chain_with_allocations_next_to_receipts(store: Store, report: LinkReport) -> None:
     result = trace(store, "城乡医疗救助", region="柳林县", year="2022")
     g = result.graph
     node = {d["label"]: n for n, d in g.nodes(data=True)}
@@ -325,14 +318,13 @@ def test_the_nearest_level_above_is_preferred() -> None:
     assert isinstance(outcome, Link) and outcome.allocation.iri == "city"
 
 
-def test_allocations_query_puts_each_row_next_to_its_receipt(store: FundStore) -> None:
+def test_allocations_query_puts_each_row_next_to_its_receipt(store: Store) -> None:
     from kg.queries import bind, get_query
 
-    result = store.query(bind(get_query("allocations"), {"region": "柳林县", "year": "2022"}))
+    result = store.select(bind(get_query("allocations"), {"region": "柳林县", "year": "2022"}))
     found = sorted(
-        (r["noticeNumber"].value, r["level"].value, Decimal(r["amountYuan"].value),
-         r["receivedYuan"].value if r["receivedYuan"] else None, r["receiptFile"].value if r["receiptFile"] else None)
-        for r in result
+        (r["noticeNumber"], r["level"], Decimal(r["amountYuan"]), r["receivedYuan"], r["receiptFile"])
+        for r in result.lexical()
     )
     assert found == [
         ("吕财社〔2022〕27号", "central", Decimal("7490000"), "7490000", seed_path("002").name),
@@ -342,11 +334,11 @@ def test_allocations_query_puts_each_row_next_to_its_receipt(store: FundStore) -
     ]
 
 
-def test_departments_query_filters_on_the_level(store: FundStore) -> None:
+def test_departments_query_filters_on_the_level(store: Store) -> None:
     from kg.queries import bind, get_query
 
     def names(level: str) -> list[str]:
-        return [r["name"].value for r in store.query(bind(get_query("departments"), {"level": level}))]
+        return [r["name"] for r in store.select(bind(get_query("departments"), {"level": level})).lexical()]
 
     # The notices' finance departments are of three other levels than the county that reports.
     assert names("county") == [LIULIN]

@@ -252,3 +252,29 @@ def test_a_short_form_in_the_title_gives_way_to_a_full_name() -> None:
     meta = extract_metadata(doc)
     assert meta.publisher is not None and meta.publisher.name == "柳林县医疗保障局"
     assert meta.publisher.region is not None and meta.publisher.region.code == "141125"
+
+
+# --- fiscal years and publishers as real-world pages write them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("二〇二四年某县医疗保障局部门预算表\n单位：万元", 2024),  # the year in numerals
+        ("某县卫生健康局项目自评报告（ 2022 预算年度）", 2022),
+        ("某局部门决算说明\n本年支出100万元，与2021年度决算数相比增加5万元。本年度（2022年度）收入持平。", 2022),
+        ("某局工作方案\n各乡镇：现将方案印发给你们。\n某县财政局\n2023年9月2日", 2023),  # only a date
+        ("自评报告\n评价期间：2021 年 1 月起至 2021 年 12 月止", 2021),
+    ],
+)
+def test_fiscal_year_as_pages_write_it(tmp_path: Path, text: str, year: int) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    assert extract_metadata(read(path, path.read_bytes(), "0" * 64)).fiscal_year == year
+
+
+def test_publisher_from_a_form_cell_labelled_with_the_department_name(tmp_path: Path) -> None:
+    path = tmp_path / "form.txt"
+    path.write_text("整体支出绩效自评表\n预算部门名称\t永和县农业农村局\n年度资金总额\t120\n", encoding="utf-8")
+    metadata = extract_metadata(read(path, path.read_bytes(), "0" * 64))
+    assert metadata.publisher is not None and metadata.publisher.name == "永和县农业农村局"

@@ -22,7 +22,7 @@ from kg.build import build
 from kg.errors import CorruptFileError, FileTooLargeError, MissingToolError
 from kg.extract.tables import find_budget_lines
 from kg.readers import read_document
-from kg.store import FundStore
+from kg.store import open_store
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -119,7 +119,7 @@ def test_doc_through_antiword(tmp_path: Path) -> None:
     doc = read_document(_convert(_save(word, tmp_path / "note.docx"), "doc"))
     assert doc.media_type == "application/msword"
     assert "某医保发〔2023〕12号" in doc.text and "300.25万元" in doc.text
-    store = FundStore.open(None)
+    store = open_store(None)
     result = build([_convert(_save(word, tmp_path / "built.docx"), "doc")], store)
     assert not result.failed and len(result.added) == 1
 

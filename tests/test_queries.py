@@ -94,3 +94,51 @@ def test_hostile_values_are_bound_as_terms_not_pasted(tmp_path: Path) -> None:
     rows = list(store.query(text))
     assert [r["s"] for r in rows] == [NamedNode("http://e/a")]
     assert len(store) == 2  # nothing was dropped or changed
+
+
+def test_terms_are_written_as_oxigraph_writes_them() -> None:
+    """Binding builds N-Triples terms itself; Oxigraph's own writer is the reference for the escaping."""
+    from kg.queries import nt_iri, nt_literal
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        text = f'a{chr(code)}"\\'
+        assert nt_literal(text) == str(Literal(text)), hex(code)
+    hostile = 'x" } ; DROP ALL ; <\n\r\t'
+    assert nt_literal(hostile, language="zh") == str(Literal(hostile, language="zh"))
+    xsd_year = "http://www.w3.org/2001/XMLSchema#gYear"
+    assert nt_literal("2022", datatype=xsd_year) == str(Literal("2022", datatype=NamedNode(xsd_year)))
+    for value in ("http://a/b", "urn:x", "http://例子/路径", "http://a/%2F", "mailto:a@b"):
+        assert nt_iri(value) == str(NamedNode(value))
+    for value in ("foo", "http://a/%zz", "http://a/ b", "http://a/<", "http://a/{x}", "http://a/\x7f", 'http://a/"'):
+        with pytest.raises(ValueError):
+            nt_iri(value)
+
+
+def test_internal_queries_load_but_are_not_named_queries() -> None:
+    from kg.queries import internal_query
+    from kg.resources import data_dir
+
+    internal = sorted(p.stem for p in (data_dir("queries") / "internal").glob("*.rq"))
+    assert {"manifest", "linking-receipts", "trace-spending"} <= set(internal)
+    assert not set(internal) & set(named_queries())
+    for name in internal:
+        assert internal_query(name).summary
+    text = bind(internal_query("trace-spending"), {"org": ["http://e/a", "http://e/b"]})
+    # The organisations are bound inside the subquery that asks once per organisation.
+    assert text.index("VALUES (?org) { (<http://e/a>) (<http://e/b>) }") > text.index("SELECT ?org")
+
+
+def test_inline_parameters_replace_their_variable_outside_strings_and_iris(tmp_path: Path) -> None:
+    head = "# ---\n# summary: x\n# description: y\n# parameters:\n#   org:\n#     type: iri\n#     inline: true\n"
+    q = load_query(_write(tmp_path, "inline.rq", head + "# ---\n"
+                          'SELECT ?line WHERE { ?line <http://e/org> ?org ; <http://e/note> "?org" . # ?org\n'
+                          "  FILTER(?org != <http://e/?org>) }"))  # fmt: skip
+    text = bind(q, {"org": "http://e/a"})
+    assert 'SELECT ?line WHERE { ?line <http://e/org> <http://e/a> ; <http://e/note> "?org" . # ?org' in text
+    assert "FILTER(<http://e/a> != <http://e/?org>)" in text and "VALUES" not in text
+    with pytest.raises(QueryError, match="not a valid iri"):
+        bind(q, {"org": "http://e/a> } ; DROP ALL ; <x"})  # still a term: never pasted as text
+    with pytest.raises(QueryError, match="cannot be projected"):
+        load_query(_write(tmp_path, "projected.rq", head + "# ---\nSELECT ?org WHERE { ?s ?p ?org }"))

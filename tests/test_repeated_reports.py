@@ -17,42 +17,41 @@ import pytest
 
 from kg.build import build
 from kg.queries import bind, named_queries
-from kg.store import FundStore
+from kg.store import Store, open_store
 
 NOTICES = Path(__file__).resolve().parent.parent / "samples" / "notices"
 COPIES = ("a-", "b-", "c-")
 
 
 @pytest.fixture(scope="module")
-def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FundStore:
+def store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
     folder = tmp_path_factory.mktemp("copies")
     for seed in sorted(seeds_dir.glob("0*.txt")):
         for prefix in COPIES:
             shutil.copy(seed, folder / f"{prefix}{seed.name}")
-    s = FundStore.open(tmp_path_factory.mktemp("repeated") / "kg")
+    s = open_store(tmp_path_factory.mktemp("repeated") / "kg")
     result = build([folder, NOTICES], s)
     assert not result.failed and len(result.added) == 3 * 5 + 4
     return s
 
 
-def rows_of(store: FundStore, name: str, params: dict[str, str] | None = None) -> tuple[list[str], list[tuple]]:
+def rows_of(store: Store, name: str, params: dict[str, str] | None = None) -> tuple[list[str], list[tuple]]:
     query = named_queries()[name]
-    result = store.query(bind(query, query.example_parameters() if params is None else params))
-    names = [v.value for v in result.variables]
-    return names, [tuple(None if r[n] is None else r[n].value for n in names) for r in result]
+    result = store.select(bind(query, query.example_parameters() if params is None else params))
+    return list(result.columns), [tuple(r.values()) for r in result.lexical()]
 
 
 SELECTS = sorted(name for name, q in named_queries().items() if q.form == "SELECT")
 
 
 @pytest.mark.parametrize("name", SELECTS)
-def test_no_named_query_returns_duplicate_rows(store: FundStore, name: str) -> None:
+def test_no_named_query_returns_duplicate_rows(store: Store, name: str) -> None:
     _, rows = rows_of(store, name)
     duplicated = [row for row, n in Counter(rows).items() if n > 1]
     assert duplicated == []
 
 
-def test_citations_of_one_document_are_one_per_copy(store: FundStore) -> None:
+def test_citations_of_one_document_are_one_per_copy(store: Store) -> None:
     columns, rows = rows_of(store, "policy-citations", {"doc": "乐府办规〔2022〕3号"})
     file, start = columns.index("file"), columns.index("start")
     # Seed 000 cites it three times (at 9545, 11360 and 11459): three citations in each copy.
@@ -61,7 +60,7 @@ def test_citations_of_one_document_are_one_per_copy(store: FundStore) -> None:
     ]
 
 
-def test_a_department_is_listed_once_with_all_its_reports(store: FundStore) -> None:
+def test_a_department_is_listed_once_with_all_its_reports(store: Store) -> None:
     columns, rows = rows_of(store, "departments", {})
     name, reports = columns.index("name"), columns.index("reports")
     liulin = [row for row in rows if row[name] == "柳林县医疗保障局"]

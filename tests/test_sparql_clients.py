@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from api.devserver import free_port
 from kg.build import build
-from kg.store import FundStore
+from kg.store import open_store
 
 FKG = "https://w3id.org/fundkg/ontology#"
 SELECT = f"""PREFIX fkg: <{FKG}>
@@ -35,15 +34,16 @@ FIRST = "000_84a2500fe35ff2c8.txt"
 def endpoint(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`fundkg serve` itself, as a user starts it, on the seed store."""
     path = tmp_path_factory.mktemp("clients") / "kg"
-    store = FundStore.open(path)
+    store = open_store(path)
     assert not build([seeds_dir], store).failed
-    del store
-    gc.collect()
+    store.close()
     port = free_port()
     fundkg = Path(sys.executable).with_name("fundkg")
     server = subprocess.Popen(
         [str(fundkg), "serve", "--store", str(path), "--port", str(port), "--timeout", "20"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

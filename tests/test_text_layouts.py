@@ -363,3 +363,37 @@ def test_a_long_text_of_every_layout_reads_in_linear_time() -> None:
     elapsed = time.perf_counter() - started
     assert len(doc.tables) >= 3 * (400_000 // block.count("\n")) - 3
     assert elapsed < 60, elapsed
+
+
+# --- text that arrives damaged: traditional characters, pinyin glosses, lost characters -----------
+
+
+def test_glosses_and_lost_characters_are_read_away_and_kept_as_written(tmp_path: Path) -> None:
+    from kg.readers import read_document
+    from kg.records import Evidence
+
+    path = tmp_path / "glossed.txt"
+    path.write_text(
+        "某縣衛(wèi)生健康局2024年部門決算說明\n"
+        "本年度醫(yī)療救助支出合計(jì)1,250.50萬元?，較上年增加。\n"
+        "項????目\t金額\n救助資金\t300.00\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path)
+    assert doc.converted_from_traditional
+    assert "卫生健康局" in doc.text and "医疗救助支出合计1,250.50万元" in doc.text
+    start = doc.text.index("医疗救助")
+    evidence = Evidence.of(doc, start, start + 4)
+    assert evidence.exact == "医疗救助" and evidence.written == "醫(yī)療救助"
+    cell = doc.tables[0].rows[0].cells[0]
+    assert cell.text == "项    目"
+    assert Evidence.of(doc, cell.start, cell.end).written == "項????目"
+    unchanged = doc.text.index("2024")
+    assert Evidence.of(doc, unchanged, unchanged + 4).written is None
+
+
+def test_a_question_mark_in_latin_text_is_kept() -> None:
+    from kg.normalize import normalise
+
+    assert normalise("Why? Because.") == "Why? Because."
+    assert normalise("收入24,683.00?") == "收入24,683.00 "

@@ -42,6 +42,7 @@ from datetime import date
 from kg.document import Document, Table
 from kg.extract import orgs
 from kg.extract.component import component
+from kg.lexicon.text import squash
 from kg.records import Evidence, GovLevel, Organisation, ReportKind, ReportMetadata, ReportRecords
 
 _HEAD_LINES = 40  # the title is among the first lines of a report
@@ -66,9 +67,16 @@ _DATE = re.compile(
     r"|(?P<y2>\d{4})[-./](?P<m2>\d{1,2})[-./](?P<d2>\d{1,2})"
 )
 _PUBLISHED = re.compile(r"(?:公开|发布|公布|印发)(?:时间|日期)\s*[:：]?\s*")
-_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年(?:\s*度)?")
-_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)(\s*度)?")
+_CN_DIGIT = "〇○OoＯ零一二三四五六七八九"
+_CN_VALUE = {ch: str(i) for i, ch in enumerate("零一二三四五六七八九")} | dict.fromkeys("〇○OoＯ", "0")
+_YEAR_WORD = rf"(20\d{{2}}|二[{_CN_DIGIT}]{{3}})"  # 2023, or 二〇二三 written in numerals
+_YEAR_IN_TITLE = re.compile(rf"{_YEAR_WORD}\s*(?:(?:预算|决算)\s*)?年(?:\s*度)?")
+_YEAR = re.compile(rf"{_YEAR_WORD}\s*(?:(?:预算|决算)\s*)?年(?!\s*\d{{1,2}}\s*月)(\s*度)?")
+_YEAR_MONTH = re.compile(r"(20\d{2})\s*年\s*\d{1,2}\s*月")
+# 与2022年度决算数相比, 较2016年执行数增加: a year written to compare with is not the report's year.
+_COMPARED = re.compile(r"(?:较|与|比|同比|相比|对比)\s*$")
 # At the start of a line or cell, so that 实施单位名称 (another body) is not read as the publisher's.
+_CELL_PUBLISHER_LABEL = re.compile(r"(?:部门|单位|预算单位)(?:\(单位\)|（单位）)?名称[:：]?$|(?:填报|编制)单位[:：]?$")
 _PUBLISHER_LABEL = re.compile(
     r"(?:^|(?<=[\t ]))(?:(?:部门|单位|部门\s*[（(]\s*单位\s*[）)]|预算单位)\s*名\s*称|(?:填报|编制|公开|报告|评价)单位)"
     r"\s*[:：]\s*\t*",
@@ -206,17 +214,27 @@ def _kind(doc: Document, span: tuple[int, int]) -> tuple[ReportKind, Evidence | 
     return kind, Evidence.of(doc, start + words[0], start + words[1])
 
 
+def _year_value(word: str) -> int:
+    return int("".join(_CN_VALUE.get(ch, ch) for ch in word))
+
+
 def _fiscal_year(doc: Document, span: tuple[int, int] | None) -> tuple[int | None, Evidence | None]:
     if span is not None:
         m = _YEAR_IN_TITLE.search(doc.text, span[0], span[1])
         if m:
-            return int(m.group(1)), Evidence.of(doc, m.start(), m.end())
+            return _year_value(m.group(1)), Evidence.of(doc, m.start(), m.end())
     counts: Counter[int] = Counter()
     first: dict[int, re.Match[str]] = {}
     for m in _YEAR.finditer(doc.text):
-        year = int(m.group(1))
+        if _COMPARED.search(doc.text, max(0, m.start() - 3), m.start()):
+            continue
+        year = _year_value(m.group(1))
         counts[year] += 2 if m.group(2) else 1
         first.setdefault(year, m)
+    if not counts:  # only dates: a notice or a period (2017年1月起至2017年12月止) still has its year
+        for m in _YEAR_MONTH.finditer(doc.text):
+            counts[int(m.group(1))] += 1
+            first.setdefault(int(m.group(1)), m)
     if not counts:
         return None, None
     # The most frequent year; on a tie, the one written first.
@@ -301,6 +319,22 @@ def _labelled_publisher(doc: Document) -> tuple[int, int] | None:
         if re.search(r"[\u4e00-\u9fff]{3,}", value):  # a named unit the patterns do not know
             start = doc.text.index(value, label.end())
             return start, start + len(value)
+    return _cell_labelled_publisher(doc)
+
+
+def _cell_labelled_publisher(doc: Document) -> tuple[int, int] | None:
+    """A form's 部门名称 | 某某局 cells: the cell after a cell that ends with the label."""
+    for table in doc.tables:
+        for row in table.rows:
+            for i, cell in enumerate(row.cells[:-1]):
+                if len(cell.text) > 40 or not _CELL_PUBLISHER_LABEL.search(squash(cell.text)):
+                    continue
+                value = next((c for c in row.cells[i + 1 :] if c.text.strip()), None)
+                if value is None or not re.search(r"[\u4e00-\u9fff]{3,}", value.text):
+                    continue
+                if span := _first_mention(doc, value.start, value.end):
+                    return span
+                return value.start, value.end
     return None
 
 

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from kg import __version__
 from kg.document import Document
-from kg.extract import allocations, amounts, citations, definitions, metadata, orgs, programmes, reconcile, tables
+from kg.extract import (
+    allocations,
+    amounts,
+    citations,
+    classifications,
+    definitions,
+    metadata,
+    orgs,
+    programmes,
+    reconcile,
+    table_amounts,
+    tables,
+)
 from kg.extract.component import Component, check_order
 from kg.extract.indicators import read_evaluations
 from kg.records import ReportRecords
@@ -26,8 +38,10 @@ PIPELINE: tuple[Component, ...] = (
     read_evaluations,
     allocations.read_allocations,
     citations.read_citations,
+    table_amounts.read_table_amounts,
     reconcile.check_report,
     definitions.read_definitions,
+    classifications.read_classifications,
 )
 check_order(PIPELINE)
 

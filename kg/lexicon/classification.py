@@ -40,6 +40,7 @@ _CODE_SCHEMES = (
     (re.compile(r"2\d{2}(?:\d{2}){0,2}"), ClassificationScheme.FUNCTIONAL),
     (re.compile(r"3\d{2}(?:\d{2})?"), ClassificationScheme.ECONOMIC_DEPARTMENT),
     (re.compile(r"5\d{2}(?:\d{2})?"), ClassificationScheme.ECONOMIC_GOVERNMENT),
+    (re.compile(r"1\d{2}(?:\d{2}){0,2}"), ClassificationScheme.REVENUE),
 )
 
 # The level markers of a prose chain: （类） （款） （项）, also with ASCII brackets or inner spaces.

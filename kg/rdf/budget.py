@@ -206,6 +206,10 @@ class BudgetMapper:
             self.issue(issue)
         for definition in self.records.definitions:
             self.definition(definition)
+        for mention in self.records.classifications:
+            node = self.m.concept(mention.classification)
+            self.m.add(self.m.report, FKG.namesClassification, node)
+            self.m.derived(node, mention.evidence)
 
 
 def map_budget(m: ReportMapper) -> None:

@@ -77,6 +77,7 @@ class ReportMapper:
             [
                 (RDF.type, OA.TextQuoteSelector),
                 (OA.exact, Literal(ev.exact)),
+                (FKG.asWritten, Literal(ev.written) if ev.written else None),
                 # A table cell is located by its cell selector; its neighbours' text adds nothing.
                 (OA.prefix, Literal(ev.prefix) if ev.prefix and ev.cell is None else None),
                 (OA.suffix, Literal(ev.suffix) if ev.suffix and ev.cell is None else None),

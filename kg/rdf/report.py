@@ -120,7 +120,7 @@ def _amount(m: ReportMapper, amount: Amount) -> None:
 
 
 def map_amounts(m: ReportMapper) -> None:
-    for amount in m.records.amounts:
+    for amount in (*m.records.amounts, *m.records.table_amounts):
         _amount(m, amount)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.document import Document, DocumentBuilder
 from kg.errors import CorruptFileError, EncryptedFileError, MissingToolError
-from kg.normalize import is_traditional, normalise
+from kg.normalize import is_traditional, normalise_text
 from kg.readers.text import add_lines
 
 MEDIA_TYPE = "application/msword"
@@ -51,6 +51,7 @@ def antiword_text(path: Path, data: bytes) -> str:
 def read(path: Path, data: bytes, sha256: str) -> Document:
     raw = antiword_text(path, data)
     traditional = is_traditional(raw)
-    builder = DocumentBuilder()
-    add_lines(builder, normalise(raw, traditional=traditional), layouts=True)
+    normalised = normalise_text(raw, traditional=traditional)
+    builder = DocumentBuilder(normalised)
+    add_lines(builder, normalised.text, layouts=True)
     return builder.build(path, MEDIA_TYPE, sha256, encoding="utf-8", converted_from_traditional=traditional)

@@ -17,7 +17,7 @@ from charset_normalizer import from_bytes
 
 from kg.document import Document, DocumentBuilder
 from kg.errors import EncodingError
-from kg.normalize import is_traditional, normalise
+from kg.normalize import is_traditional, normalise_text
 from kg.readers.layout import TextTable, clean_pdf_text, find_tables, line_starts
 
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|附件\s*\d*[:：]?\s*$|附表\s*$)")
@@ -76,35 +76,47 @@ def add_lines(builder: DocumentBuilder, text: str, *, layouts: bool = False) -> 
             table = found[i]
             base, end = starts[table.first], starts[table.last] + len(lines[table.last])
             rows = [[(c.start - base, c.end - base, c.text) for c in row] for row in table.rows]
-            builder.text_table(text[base:end], rows)
+            builder.text_table(text[base:end], rows, at=base)
             i = table.last + 1
             continue
         if _is_table_line(lines[i]):
             rows: list[list[str]] = []
+            cell_at: list[list[int]] = []
             while i < len(lines):
                 if _is_table_line(lines[i]):
-                    rows.append(lines[i].split("\t"))
+                    cells = lines[i].split("\t")
+                    rows.append(cells)
+                    cell_at.append(_cell_offsets(starts[i], cells))
                     i += 1
                 elif not lines[i].strip() and i + 1 < len(lines) and _is_table_line(lines[i + 1]):
                     i += 1  # one blank line inside a table, as page breaks leave them
                 else:
                     break
-            builder.table(rows)
+            builder.table(rows, cell_at)
             continue
         line = lines[i]
         if line.strip():
             if _HEADING.match(line):
-                builder.heading(line.strip())
+                builder.heading(line.strip(), starts[i] + len(line) - len(line.lstrip()))
             else:
-                builder.paragraph(line.rstrip())
+                builder.paragraph(line.rstrip(), starts[i])
         i += 1
+
+
+def _cell_offsets(line_start: int, cells: list[str]) -> list[int]:
+    offsets, at = [], line_start
+    for cell in cells:
+        offsets.append(at)
+        at += len(cell) + 1  # the tab
+    return offsets
 
 
 def read(path: Path, data: bytes, sha256: str) -> Document:
     raw, encoding = decode(path, data)
     traditional = is_traditional(raw)
-    text = clean_pdf_text(normalise(raw, traditional=traditional))
-    builder = DocumentBuilder()
-    add_lines(builder, text, layouts=True)
+    # PDF clean-up first: the text "as written" is the report without page marks and hard wraps.
+    normalised = normalise_text(clean_pdf_text(raw), traditional=traditional)
+    builder = DocumentBuilder(normalised)
+    add_lines(builder, normalised.text, layouts=True)
     media_type = "text/markdown" if path.suffix.lower() == ".md" else "text/plain"
     return builder.build(path, media_type, sha256, encoding=encoding, converted_from_traditional=traditional)

@@ -19,7 +19,7 @@ from kg.document import BlockKind, Cell, Document, Row, Table
 from kg.extract.amounts import parse_amount
 from kg.extract.budget.templates import Catalogue, ColumnRule, Defaults, Template, load_templates
 from kg.extract.table.headers import stack_columns
-from kg.extract.table.rows import realign_overflow
+from kg.extract.table.rows import is_column_numbers, realign_overflow
 from kg.extract.table.units import caption_unit
 from kg.lexicon import classification
 from kg.lexicon.text import label_key
@@ -49,18 +49,7 @@ def _amount(text: str, unit: str) -> tuple | None:
 
 
 def _is_column_numbers(row: Row) -> bool:
-    """The 栏次 row (栏次 1 2 3 …) or a bare run of column numbers 1, 2, 3 …."""
-    expected = 1
-    for cell in row.cells:
-        text = cell.text.strip()
-        if not text:
-            continue
-        if "栏" in text and label_key(text) == "栏次":
-            return True
-        if not _COLUMN_NUMBER.fullmatch(text) or int(float(text)) != expected:
-            return False  # most rows stop at their first cell
-        expected += 1
-    return expected > 2
+    return is_column_numbers(row.texts)
 
 
 # --- caption area ---------------------------------------------------------------------------------

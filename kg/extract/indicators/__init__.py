@@ -5,11 +5,15 @@ evaluations with their indicators, plus the consistency issues found while check
 
 - forms (`forms.py`): 项目/部门整体绩效自评表, 转移支付绩效自评表, 绩效目标申报表 and 重点项目自评表,
   with name, tiers, unit, comparison, target, adjusted target, actual, deviation, weight, score, core
-  flag and reason as their columns give them;
+  flag and reason as their columns give them, in every table layout the readers rebuild (tables
+  without header read by the shape of their rows);
+- flattened forms (`flat.py`): a Word table copied out as paragraphs without separators, read by
+  tier words and the shape of values;
 - scoring tables (`scoring.py`): 绩效自评指标计分表 split over many lines by a Word export;
 - prose (`prose.py`): lists of targets (具体评价指标) with the actuals the text reports later,
-  sentences that state a result with its target (参保率达到93.8%，目标为≥95%), and sentences that state
-  a score, a grade or an execution rate.
+  sentences that state a result with its target (参保率达到93.8%，目标为≥95%), the completed values
+  listed under a tier (1.产出指标均已完成，培训人数60人), and sentences that state a score, a grade
+  or an execution rate.
 
 Values, units and the met rules are in `values.py`, the link to shared indicator concepts in
 `concepts.py`, the checks in `checks.py`.
@@ -20,6 +24,7 @@ from __future__ import annotations
 from kg.document import Document
 from kg.extract.component import component
 from kg.extract.indicators.checks import check
+from kg.extract.indicators.flat import read_flattened
 from kg.extract.indicators.forms import read_forms
 from kg.extract.indicators.model import Draft, Programmes
 from kg.extract.indicators.prose import apply_statements, read_prose_targets, read_stated_results
@@ -71,6 +76,7 @@ def find_evaluations(
     known = Programmes(programmes)
     drafts = [
         *read_forms(doc, publisher, known),
+        *read_flattened(doc, publisher, known),
         *read_scoring_tables(doc, known),
         *read_prose_targets(doc, region, known),
     ]

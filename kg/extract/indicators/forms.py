@@ -19,6 +19,21 @@ that pair instead (a name with an extra empty cell after it).
 
 A row stuck into the 说明 cell of another (PDF text: `5 追回医保基金金额 万元/年 ≥ 100 200 …`) is read
 as a row of its own, with the cell's text split by the header's column order.
+
+Value columns are found after the name column (a caption run into the header's first cell names
+none). A target column the header gives one cell but the row writes as several (符号 | 95 | %, the
+lower header line 符号 | 单位 skipped) gives the row its comparison and unit, and the columns after
+it move right. Tables rebuilt from text (kg/readers/layout) bring more shapes, read here alike:
+- labels and the indicator header in one row (one cell per line), or the first data row run into
+  the header row: the header is read from that row, the data after its last column;
+- prose between a form's 项目名称 and its indicator table (the 年度目标 text) pauses the form
+  instead of ending it: the next indicator table continues it;
+- an indicator table with no header at all (the excerpt starts mid-way): a table where a row holds
+  tier words, a name and a target written with an operator or a unit is read by the shape of its
+  rows (`_by_shape`: points, operator, target, unit, actual after the name), to its last row;
+- a tier word wrapped over two rows of one cell (社会效益 / 指标) sets that tier.
+A table that no form names evaluates the programme named before it, else the publisher
+(model.unnamed_draft).
 """
 
 from __future__ import annotations
@@ -30,19 +45,18 @@ from functools import lru_cache
 
 from kg.document import Block, Cell, Document, Row
 from kg.extract.indicators import values
-from kg.extract.indicators.model import Draft, Programmes, Text, has_data, make_indicator
+from kg.extract.indicators.model import Draft, Programmes, Text, has_data, make_indicator, unnamed_draft
 from kg.extract.table.forms import FORM_TITLE, LABEL_HINT, form_kind, form_label, label_text, value_after
 from kg.extract.table.grid import cell_evidence
 from kg.extract.table.headers import join_columns
 from kg.extract.table.layouts import rules
+from kg.lexicon.measures import TIER1 as _TIER1
+from kg.lexicon.measures import TIER2 as _TIER2
+from kg.lexicon.measures import is_unit
 from kg.lexicon.text import squash
 from kg.records import CellRef, Evidence, Indicator, Measurement
 
 _HEADER_FIELDS = rules("indicator_columns")
-_TIER1 = re.compile(r"^(?:产出|效益|满意度)指标$")
-_TIER2 = re.compile(
-    r"^(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标$|^服务对象满意度$"
-)
 _POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分?[)）]$")
 _UNUSED = frozenset({"coefficient"})  # 得分系数 is the score divided by the weight: nothing of its own
 _HEADER_HINT = re.compile(r"指\s*标\s*名\s*称|三\s*级\s*指\s*标")
@@ -51,6 +65,7 @@ _TOTAL_ROW = frozenset({"总分", "合计", "总计"})
 _RATE = re.compile(r"(?<!预算)执行率$|B/A")
 _FUNDING_WORD = re.compile(r"预算|执行数")
 _DEPARTMENT_KINDS = frozenset({"department-overall"})
+_SIGNED = re.compile(rf"^(?:{values.SIGNS}|不低于|不高于|不少于|不超过)")
 _STUCK_TOKEN = {
     "unit": r"\S+",
     "comparison": r"[≥≤=<>＝＞＜]",
@@ -74,12 +89,22 @@ class _Columns:
     fields: dict[str, int]
     texts: list[str]
     rows: int = 0  # data rows read so far
+    table: int | None = None  # for a table without header: the table whose rows are read by shape
 
     @classmethod
     def of(cls, texts: list[str]) -> _Columns | None:
         fields = _HEADER_FIELDS.fields_of(texts)
+        if "name" not in fields:
+            return None
+        # Value columns stand after the name: a cell before it (四、指标完成情况, a caption run into the
+        # header's first cell) names none of them.
+        name = fields["name"]
+        for i, text in enumerate(texts[name + 1 :], start=name + 1):
+            found = _field(text)
+            if found is not None and fields[found] < name:
+                fields[found] = i
         # A wrapped header may lack some value columns until its second line is joined.
-        return cls(fields, texts) if "name" in fields and len(fields) >= 4 else None
+        return cls(fields, texts) if len(fields) >= 4 else None
 
     def after_name(self) -> list[tuple[str, int]]:
         name = self.fields["name"]
@@ -104,6 +129,7 @@ class _Form:
     tier1: str | None = None
     tier2: str | None = None
     closed: bool = False  # the indicator rows ended (a 总分 row)
+    fragment: str = ""  # a tier word wrapped over rows (社会效益 / 指标): its first part
     indicators: list[Indicator] = field(default_factory=list)
 
 
@@ -113,7 +139,9 @@ class FormReader:
         self.publisher = publisher
         self.programmes = programmes
         self.form: _Form | None = None
+        self.paused: _Form | None = None  # a form that prose interrupted before its indicator table
         self.drafts: list[Draft] = []
+        self._shaped: dict[int, bool] = {}  # table → whether it is an indicator table without header
 
     # events ---------------------------------------------------------------------------------
 
@@ -122,7 +150,7 @@ class FormReader:
         if len(text) <= 60 and FORM_TITLE.search(text):
             self._open(text, Evidence.of(self.doc, block.start, block.end))
         elif "。" in text or len(text) > 60:
-            self.close()
+            self.close(pause=True)
 
     def row(self, table: int, index: int, row: Row) -> None:
         texts = row.texts
@@ -135,9 +163,14 @@ class FormReader:
             return
         if self.form is None:
             self.form = _Form(None)
-        if self._labels(table, index, row) or self.form.draft is None:
+        # A row of labels is no data row; a one-cell-per-line form may run its labels and the indicator
+        # header into one row, which the header below then reads.
+        if self._labels(table, index, row) and _header(texts) is None:
+            return
+        if self.form.draft is None and not self._adopt(table, index, row):
             return
         form = self.form
+        assert form.draft is not None
         if form.columns is None and self._funding_header(texts):
             return
         if form.funding is not None and form.draft.execution_rate is None and form.columns is None:
@@ -145,28 +178,62 @@ class FormReader:
         if form.closed:
             return
         # Only a row naming its indicator column (指标名称 / 三级指标) can be a header: test that cheaply first.
-        columns = _Columns.of(texts) if _HEADER_HINT.search("".join(texts)) else None
+        columns = _header(texts)
         if columns is not None:
             form.columns, form.tier1, form.tier2 = columns, None, None
+            # The first data row may run into the header row (… | 指标值 | 产出指标 | 数量指标 | 接种率 | ≥90%).
+            after = max(columns.fields.values()) + 1
+            if any(t.strip() for t in texts[after:]):
+                self._indicator_row(table, index, row, after)
             return
+        if form.columns is None and self._without_header(table):
+            form.columns, form.tier1, form.tier2 = _Columns({}, [], table=table), None, None
         if form.columns is not None:
             self._indicator_row(table, index, row)
+
+    def _adopt(self, table: int, index: int, row: Row) -> bool:
+        """An indicator table while no form is open: it continues the form that prose interrupted
+        (a 项目名称 above the 年度目标 text), else it evaluates the programme named last before it, else
+        the publisher (model.unnamed_draft)."""
+        if _header(row.texts) is None and not self._without_header(table):
+            return False
+        if self.paused is not None:
+            self.form, self.paused = self.paused, None
+            return True
+        assert self.form is not None
+        filled = next(i for i, c in enumerate(row.cells) if c.text.strip())
+        evidence = cell_evidence(self.doc, table, index, filled, row.cells[filled])
+        self.form.draft = unnamed_draft(self.programmes, self.publisher, evidence)
+        return True
+
+    def _without_header(self, table: int) -> bool:
+        """Whether a table holds indicator rows but no header: a row of tier words, a name and a
+        target written as one (an operator or a unit), and no row naming the indicator column."""
+        if table not in self._shaped:
+            rows = [r.texts for r in self.doc.tables[table].rows]
+            self._shaped[table] = not any(_header(t) for t in rows) and any(_tiered_target(t) for t in rows)
+        return self._shaped[table]
 
     def _open(self, title: str, evidence: Evidence) -> None:
         """A form title. A 部门整体 form evaluates the publisher: its draft starts here, and a 项目名称
         label that follows starts it again (the empty draft of the title is then dropped)."""
         self.close()
+        self.paused = None
         self.form = _Form(form_kind(title))
         if self.form.kind in _DEPARTMENT_KINDS and self.publisher:
             self.form.draft = Draft(self.publisher, evidence, "form", None, True)
 
-    def close(self) -> None:
+    def close(self, *, pause: bool = False) -> None:
+        """End the open form. Prose pauses it: its indicator table may follow the 年度目标 text."""
         form, self.form = self.form, None
         if form is None or form.draft is None:
             return
         form.draft.indicators.extend(form.indicators)
-        if form.draft.indicators or form.draft.total is not None:
+        form.indicators = []
+        if (form.draft.indicators or form.draft.total is not None) and form.draft not in self.drafts:
             self.drafts.append(form.draft)
+        if pause and not form.closed:
+            self.paused = form
 
     # labels ---------------------------------------------------------------------------------
 
@@ -196,6 +263,7 @@ class FormReader:
 
     def _start(self, name: str, evidence: Evidence) -> None:
         assert self.form is not None
+        self.paused = None
         if self.form.draft is not None:  # a second name: a new form without a title row
             kind = self.form.kind
             self.close()
@@ -249,22 +317,31 @@ class FormReader:
 
     # indicator rows -------------------------------------------------------------------------
 
-    def _indicator_row(self, table: int, index: int, row: Row) -> None:
+    def _indicator_row(self, table: int, index: int, row: Row, start: int = 0) -> None:
+        """One row under the indicator header, from cell `start` on (after a header run into it)."""
         form = self.form
         assert form is not None and form.columns is not None and form.draft is not None
         texts = row.texts
-        first = next(t for t in texts if t.strip())
+        first = next(t for t in texts[start:] if t.strip())
         if squash(first) in _TOTAL_ROW:
             self._total_row(table, index, row)
             return
         columns = form.columns
-        if columns.rows == 0 and _continues_header(texts, columns):
+        if columns.table is not None:
+            if table != columns.table:  # a table without header ends with its table
+                form.columns = None
+                return
+        elif columns.rows == 0 and _continues_header(texts, columns):
             self._join_header(texts)
             return
-        name_at = self._tiers_and_name(texts)
+        elif columns.rows == 0 and _names_columns(texts):
+            return  # a second header line (符号 | 单位 | 权重占比) under the merged cells above it
+        if self._wrapped_tier(texts):
+            return
+        name_at = self._tiers_and_name(texts, start)
         if name_at is None:
             return
-        aligned = _align(texts, columns, name_at)
+        aligned = _by_shape(texts, name_at) if columns.table is not None else _align(texts, columns, name_at)
         cells = {
             f: self._text(table, index, row, i) for f, i in aligned.items() if 0 <= i < len(texts) and f not in _UNUSED
         }
@@ -281,12 +358,29 @@ class FormReader:
         assert form is not None and form.columns is not None
         form.columns = _Columns.of(join_columns(form.columns.texts, texts)) or form.columns
 
-    def _tiers_and_name(self, texts: list[str]) -> int | None:
+    def _wrapped_tier(self, texts: list[str]) -> bool:
+        """社会效益 / 指标: a tier word wrapped over two rows of one cell, read as that tier."""
+        form = self.form
+        assert form is not None
+        filled = [squash(t) for t in texts if t.strip()]
+        if len(filled) != 1:
+            form.fragment = ""
+            return False
+        joined, form.fragment = form.fragment + filled[0], filled[0]
+        if _TIER1.match(joined) and form.fragment != joined:
+            form.tier1, form.tier2, form.fragment = joined, None, ""
+        elif _TIER2.match(joined) and form.fragment != joined:
+            form.tier2, form.fragment = joined, ""
+        else:
+            return False
+        return True
+
+    def _tiers_and_name(self, texts: list[str], start: int = 0) -> int | None:
         """Read the tier cells before the name; the index of the name cell, if the row has one."""
         form = self.form
         assert form is not None
         last_tier: int | None = None
-        for i, text in enumerate(texts):
+        for i, text in enumerate(texts[start:], start=start):
             squashed = squash(text)
             if not squashed or _field(squashed) == "label":
                 continue
@@ -344,6 +438,79 @@ class FormReader:
         return [make_indicator(part("name"), found, form.tier1, form.tier2)]
 
 
+def _header(texts: list[str]) -> _Columns | None:
+    """The indicator header a row is, if any: only a row naming its indicator column (指标名称 /
+    三级指标) can be one, so that is tested first, cheaply."""
+    return _Columns.of(texts) if _HEADER_HINT.search("".join(texts)) else None
+
+
+def _names_columns(texts: list[str]) -> bool:
+    """A row whose every cell names a column: the lower line of a two-line header."""
+    return all(_field(t) is not None for t in texts if t.strip())
+
+
+def _tiered_target(texts: list[str]) -> bool:
+    """产出指标 | 数量指标 | 培训人次 | ≥300人 …: tier words, a name, then a target with its operator
+    or unit (an operator in a cell of its own counts)."""
+    filled = [squash(t) for t in texts if t.strip()]
+    tiers = 0
+    while tiers < len(filled) and (_TIER1.match(_tier_text(filled[tiers])) or _TIER2.match(_tier_text(filled[tiers]))):
+        tiers += 1
+    if tiers == 0 or len(filled) < tiers + 2:
+        return False
+    return any(_SIGNED.match(t) or _with_unit(t) for t in filled[tiers + 1 :])
+
+
+def _numeric(text: str) -> bool:
+    parsed = values.parse_value(text)
+    return parsed is not None and parsed.number is not None
+
+
+def _with_unit(text: str) -> bool:
+    parsed = values.parse_value(text)
+    return parsed is not None and parsed.number is not None and parsed.unit is not None
+
+
+def _by_shape(texts: list[str], name_at: int) -> dict[str, int]:
+    """Field → cell index for a row without header, from the shape of the cells after its name: the
+    points (a bare number before a signed target), the operator (a cell of its own), the target, its
+    unit (a cell of its own), then the actual. Later cells (scores, notes) are not guessed at."""
+    cells = [i for i in range(name_at + 1, len(texts)) if texts[i].strip()]
+    fields: dict[str, int] = {}
+    k = 0
+    if len(cells) > 2 and values.to_decimal(texts[cells[0]]) is not None and _SIGNED.match(squash(texts[cells[1]])):
+        fields["weight"], k = cells[0], 1
+    if k + 1 < len(cells) and values.is_operator(texts[cells[k]]):
+        fields["comparison"], k = cells[k], k + 1
+    for name in ("target", "unit", "actual"):
+        if k >= len(cells) or (name == "unit" and not is_unit(texts[cells[k]])):
+            continue
+        fields[name], k = cells[k], k + 1
+    return fields
+
+
+def _split_value_cells(texts: list[str], aligned: dict[str, int], fields: dict[str, int]) -> dict[str, int]:
+    """A target column written as several cells the header does not name (符号 | 97 | %): the
+    operator before the number and the unit after it become the row's comparison and unit, and the
+    columns after the target move right by the cells they took."""
+    target = aligned.get("target")
+    if target is None or not 0 <= target < len(texts) - 1:
+        return aligned
+    out = dict(aligned)
+    moved = 0
+    if "comparison" not in fields and values.is_operator(texts[target]) and values.parse_value(texts[target + 1]):
+        out["comparison"], out["target"], moved = target, target + 1, 1
+    after = out["target"] + 1
+    if "unit" not in fields and after < len(texts) and is_unit(texts[after]) and _numeric(texts[after - 1]):
+        out["unit"], moved = after, moved + 1
+    if not moved:
+        return aligned
+    for f, i in aligned.items():
+        if i > target and f not in ("comparison", "unit"):
+            out[f] = i + moved
+    return out
+
+
 def _continues_header(texts: list[str], columns: _Columns) -> bool:
     """值 | 数 (%) | 标 得 分: the second line of a wrapped header (short fragments, no name, no digits)."""
     name = columns.fields["name"]
@@ -381,7 +548,8 @@ def _align(texts: list[str], columns: _Columns, name_at: int) -> dict[str, int]:
             ]  # fmt: skip
             if pairs:
                 shift = pairs[-1] - fields["weight"]
-    return {f: i + shift for f, i in columns.after_name() if f != "label"}
+    aligned = {f: i + shift for f, i in columns.after_name() if f != "label"}
+    return _split_value_cells(texts, aligned, fields)
 
 
 def _decimal_at(cells: tuple[Cell, ...], col: int | None) -> Decimal | None:

@@ -8,14 +8,23 @@ decision and the concept link follow the same rules whatever the layout.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kg.extract.indicators import values
+from kg.extract.table.rows import without_part_mark
 from kg.lexicon import concepts
 from kg.lexicon.names import programme_key
 from kg.lexicon.text import squash
 from kg.records import Evaluation, Evidence, Indicator, Measurement, Programme
+
+# Marks before a name (★ core indicator) and template placeholders left in it: (≥**人), ≥**人 at
+# the end. The report never filled them in, so they are not part of what it names.
+_MARKS = re.compile(r"^[★☆*＊]+")
+_PLACEHOLDER = re.compile(
+    r"[(（][^()（）*＊]{0,3}[*＊]{2,}[^()（）]{0,8}[)）]|(?:>=|<=|[≥≤<>=≧≦＜＞])?[*＊]{2,}[^()（）\s]{0,8}$"
+)
 
 # The columns of an indicator row, as the readers name them.
 NUMERIC_FIELDS = ("target", "adjusted", "actual", "deviation", "coefficient", "weight", "score")
@@ -107,7 +116,7 @@ def make_indicator(name: Text, cells: dict[str, Text], tier1: str | None = None,
     if in_force is not None and actual is not None:
         reached = values.met(comparison, in_force.text, actual.text, unit)
     reason = cells["reason"].text.strip() if "reason" in cells and cells["reason"].text.strip() else None
-    clean = squash(name.text).rstrip(":：")
+    clean = indicator_name(name.text)
     linked = concepts.link(clean)
     return Indicator(
         name=clean,
@@ -129,11 +138,20 @@ def make_indicator(name: Text, cells: dict[str, Text], tier1: str | None = None,
     )
 
 
+def indicator_name(text: str) -> str:
+    """★★★其中:受益人数(≥**人) → 受益人数: the name without marks, placeholders and 其中."""
+    name = _PLACEHOLDER.sub("", _MARKS.sub("", squash(text)))
+    return without_part_mark(name).rstrip(":：") or squash(text).rstrip(":：")
+
+
 def has_data(cells: dict[str, Text]) -> bool:
     return any(cells[f].text.strip() for f in DATA_FIELDS if f in cells)
 
 
 # -- programmes ------------------------------------------------------------------------------------
+
+# What an indicator table evaluates when neither its form nor the report names it.
+UNNAMED = "未具名项目"
 
 
 class Programmes:
@@ -160,3 +178,15 @@ class Programmes:
         if i >= 0:
             return self.items[i]
         return self.items[0] if len(self.items) == 1 else None
+
+
+def unnamed_draft(programmes: Programmes, publisher: str | None, evidence: Evidence) -> Draft:
+    """The evaluation of an indicator table that names no programme: of the programme named last
+    before it, else of the publisher (what the report says of its own unit), else of an unnamed
+    programme (which the mapping keeps to the report: it has no publisher to share it with)."""
+    programme = programmes.before(evidence.start)
+    if programme is not None:
+        return Draft(programme.name, evidence, "form", programme.code)
+    if publisher:
+        return Draft(publisher, evidence, "form", None, True)
+    return Draft(UNNAMED, evidence, "form")

@@ -27,6 +27,10 @@ Each is one indicator of the body the sentence speaks of (as for scores below), 
 year, the region, the body and lead words (2023年全区…, 其中…). A name the same evaluation already has
 (a form row, a listed target) is not read twice.
 
+Completed values under a tier: a (numbered) paragraph that opens with a tier word and no colon
+(1.产出指标均已完成，培训人数60人，培训时长12小时) lists actuals; each clause that is NAME VALUE (a
+number with an optional unit) is an indicator of that tier with its actual and no target.
+
 Results. Sentences with a score (自评得分为99.3分, 综合评分96.50分, 评价总分100分), a grade
 (评价结果为优, 综合评价结论：优秀; counts such as 2个项目自评等级为“优” are not grades) and, in the same
 paragraph, an execution rate (执行率为70.6%). The evaluated body: the department when the sentence, or
@@ -42,10 +46,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.document import BlockKind, Document
+from kg.document import Block, BlockKind, Document
 from kg.extract.indicators import values
 from kg.extract.indicators.model import Draft, Programmes, Text, make_indicator
 from kg.lexicon import concepts
+from kg.lexicon.measures import TIER1, TIER_RUN, UNIT_WORD
 from kg.lexicon.names import programme_key
 from kg.lexicon.text import squash
 from kg.records import Evidence, Measurement, Region
@@ -113,6 +118,13 @@ _TARGET_FIRST = re.compile(
 # What opens a sentence before the indicator's name: the rest of a date, lead words, leading verbs.
 _LEAD_WORDS = r"(?:截至|截止)?年(?:度|底|末)?|其中|全年|本年度?|当年|经统计|据统计|经核实|实现|确保"
 _GENERIC_NAME = re.compile(r"^(?:目标|实际|完成|任务|指标|绩效|年度)+$")
+# A paragraph that lists a tier's completed values: (numbered) the tier word, then no colon (a colon
+# opens the results matched to listed targets, _TIER_PARAGRAPH); each clause NAME VALUE.
+_TIER_RESULTS = re.compile(r"\s*(?:[(（]?\d{1,2}[)）.、．]\s*)?" + TIER_RUN.pattern + r"(?![:：])")
+_COMPLETED = re.compile(
+    rf"\s*{_NAME_RUN}\s*(?:为|达到|达|是|共)?\s*(?P<actual>{values.NUMBER}\s*(?:%|‰|{UNIT_WORD}(?:[/·*]{UNIT_WORD}){{0,2}}"
+    r"|/[\u4e00-\u9fff]{1,2})?)\s*$"
+)
 _TITLE_BODY = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,30}?(?:局|中心|委员会|办公室))\s*(?:部门|单位)?\s*整体")
 
 
@@ -427,38 +439,66 @@ def _goal_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         pos = last
 
 
+class _Stated:
+    """Indicators stated in prose, gathered into one draft per body the sentences speak of."""
+
+    def __init__(self, doc: Document, publisher: str | None, region: Region | None, programmes: Programmes) -> None:
+        self.doc = doc
+        self.programmes = programmes
+        self.subjects = _StatementReader(doc, publisher, programmes)
+        regions = "|".join(re.escape(r) for r in _region_names(region)) or "(?!)"
+        self.lead = re.compile(rf"(?:{_LEAD_WORDS}|{_BODY_WORDS}|{regions})+")
+        self.drafts: dict[tuple[str, bool], Draft] = {}
+
+    def add(self, block: Block, m: re.Match[str], cells: dict[str, Text], tier: str | None = None) -> None:
+        """One indicator: its name is group `name` of `m` without the lead words, year, region and body."""
+        doc = self.doc
+        start, end = m.start("name"), m.end("name")
+        opening = self.lead.match(doc.text, start, end)
+        name = _span(doc, opening.end() if opening else start, end)
+        key = concepts.name_key(name.text)
+        if len(key) < 2 or _GENERIC_NAME.match(key):
+            return
+        subject, department = self.subjects._subject(block.start, m.start())
+        if not subject:
+            return
+        draft = self.drafts.get((subject, department))
+        if draft is None:
+            draft = Draft(subject, Evidence.of(doc, m.start(), m.end()), "sentence", is_department=department)
+            programme = None if department else self.programmes.find(subject)
+            draft.programme_code = programme.code if programme else None
+            self.drafts[(subject, department)] = draft
+        if any(concepts.name_key(i.name) == key for i in draft.indicators):
+            return  # the same result restated (a summary, then the analysis)
+        tier1 = tier if tier and TIER1.match(tier) else None
+        tier2 = tier if tier and tier1 is None else None
+        draft.indicators.append(make_indicator(name, cells, tier1, tier2))
+
+    def tier_results(self, block: Block) -> None:
+        """1.产出指标均已完成，培训人数60人，培训时长12小时: completed values listed under a tier."""
+        text = self.doc.text
+        opening = _TIER_RESULTS.match(text, block.start, block.end)
+        if opening is None:
+            return
+        for start, end in _clauses(self.doc, opening.end(), block.end):
+            m = _COMPLETED.match(text, start, end)
+            if m is not None:
+                self.add(block, m, {"actual": _span(self.doc, *m.span("actual"))}, opening.group("tier"))
+
+
 def read_stated_results(
     doc: Document, publisher: str | None, region: Region | None, programmes: Programmes
 ) -> list[Draft]:
-    """Indicators stated with their target in a sentence (参保率达到93.8%，目标为≥95%): one draft per body."""
-    subjects = _StatementReader(doc, publisher, programmes)
-    regions = "|".join(re.escape(r) for r in _region_names(region)) or "(?!)"
-    lead = re.compile(rf"(?:{_LEAD_WORDS}|{_BODY_WORDS}|{regions})+")
-    drafts: dict[tuple[str, bool], Draft] = {}
+    """Indicators stated in prose with their target (参保率达到93.8%，目标为≥95%) or as the completed
+    values of a tier (2.效益指标均已完成，…满意度95%): one draft per body."""
+    stated = _Stated(doc, publisher, region, programmes)
     for block in doc.blocks:
         if block.kind is BlockKind.TABLE:
             continue
         for m in _stated(doc.text, block.start, block.end):
-            start, end = m.start("name"), m.end("name")
-            opening = lead.match(doc.text, start, end)
-            name = _span(doc, opening.end() if opening else start, end)
-            key = concepts.name_key(name.text)
-            if len(key) < 2 or _GENERIC_NAME.match(key):
-                continue
-            subject, department = subjects._subject(block.start, m.start())
-            if not subject:
-                continue
-            draft = drafts.get((subject, department))
-            if draft is None:
-                draft = Draft(subject, Evidence.of(doc, m.start(), m.end()), "sentence", is_department=department)
-                programme = None if department else programmes.find(subject)
-                draft.programme_code = programme.code if programme else None
-                drafts[(subject, department)] = draft
-            if any(concepts.name_key(i.name) == key for i in draft.indicators):
-                continue  # the same result restated (a summary, then the analysis)
-            cells = {"target": _span(doc, *m.span("target")), "actual": _span(doc, *m.span("actual"))}
-            draft.indicators.append(make_indicator(name, cells))
-    return list(drafts.values())
+            stated.add(block, m, {"target": _span(doc, *m.span("target")), "actual": _span(doc, *m.span("actual"))})
+        stated.tier_results(block)
+    return list(stated.drafts.values())
 
 
 def _measure(doc: Document, m: re.Match[str], group: str, unit: str | None = None) -> Measurement:

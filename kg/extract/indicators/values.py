@@ -4,8 +4,9 @@ A value cell holds a number with an optional comparison and unit (65, ≥70%, 26
 85%以上, 不低于上年, 明显提高). `parse_value` reads it; `met` decides a target from the numbers.
 
 Units are normalised to one spelling per unit: ％ → %, 人数 → 人, 个数 → 个, 次数 → 次,
-元/人年 and 元/人·年 → 元/人/年; anything else is kept as written without spaces (万人, 人次, 万元/年,
-元/人, 次/年). Values are never converted: 65 万人 stays 65 with unit 万人.
+元/人年 and 元/人·年 → 元/人/年, a unit glossed in words loses the gloss (%(百分比) → %); anything
+else is kept as written without spaces (万人, 人次, 万元/年, 元/人, 次/年, 元/人*月). Values are never
+converted: 65 万人 stays 65 with unit 万人.
 
 Met rules, in order (documented in docs/ontology.md):
 1. Numbers on both sides: the comparison decides (ge ≥, le ≤, eq =, gt >, lt <). An actual without a
@@ -40,9 +41,11 @@ COMPARISON_WORDS = "|".join(sorted(_WORDS, key=len, reverse=True))
 SIGNS = "|".join(re.escape(s) for s in sorted(_SIGNS, key=len, reverse=True))
 NUMBER = r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?"
 _HAN_UNIT = r"(?:(?!以上|以下|以内|及以上)[\u4e00-\u9fff])"
-UNIT = rf"%|％|‰|{_HAN_UNIT}{{1,4}}(?:[/·]{_HAN_UNIT}{{1,3}}){{0,2}}"
+UNIT = rf"%|％|‰|{_HAN_UNIT}{{1,4}}(?:[/·*]{_HAN_UNIT}{{1,3}}){{0,2}}"
+_GLOSS = r"[(（][\u4e00-\u9fff]{1,6}[)）]"  # 97%(百分比): the unit said again in words
 _VALUE = re.compile(
-    rf"^(?P<cmp>{SIGNS}|{COMPARISON_WORDS})?(?P<num>{NUMBER})(?P<unit>{UNIT})?(?P<suffix>及以上|以上|以下|以内)?$"
+    rf"^(?P<cmp>{SIGNS}|{COMPARISON_WORDS})?(?P<num>{NUMBER})(?P<unit>{UNIT})?(?:{_GLOSS})?"
+    r"(?P<suffix>及以上|以上|以下|以内)?$"
 )
 _TRAILING = re.compile(rf"(?P<num>{NUMBER})(?P<unit>%|％|‰|人次|万人次|万人|人|万元|元|个|次|天|户)?[。.]?$")
 _UNIT_ALIASES = {"％": "%", "人数": "人", "个数": "个", "次数": "次", "元/人年": "元/人/年", "元/人·年": "元/人/年",
@@ -68,7 +71,14 @@ def normalise_unit(unit: str | None) -> str | None:
     if not unit:
         return None
     unit = squash(unit)
+    if m := re.fullmatch(rf"(.+?){_GLOSS}", unit):  # %(百分比) → %
+        unit = m.group(1)
     return _UNIT_ALIASES.get(unit, unit) or None
+
+
+def is_operator(text: str) -> bool:
+    """A cell that holds a comparison sign and nothing else (≥, >=, ≦, ＝)."""
+    return squash(text) in _SIGNS
 
 
 def to_decimal(text: str) -> Decimal | None:

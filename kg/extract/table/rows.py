@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 
 from kg.lexicon.text import squash
 
+_COLUMN_NUMBER = re.compile(r"\d+(?:\.0+)?")
 _TOTAL = re.compile(r"^(?:合计|总计|总额|共计|全(?:国|省|市|区|县)合计)$")
 _SUBTOTAL = re.compile(r"小计$")
 _PART = re.compile(r"^其中[:：]?")
@@ -65,3 +66,19 @@ def realign_overflow(row: Sequence[C], width: int) -> list[tuple[int, C]]:
     while drop < extra and start - drop > 0 and not cells[start - drop - 1][1].text.strip():
         drop += 1
     return cells[: start - drop] + cells[start:]
+
+
+def is_column_numbers(texts: Sequence[str]) -> bool:
+    """The 栏次 row (栏次 1 2 3 …) or a bare run of column numbers 1, 2, 3 …: numbers, not amounts."""
+    expected = 1
+    for raw in texts:
+        text = raw.strip()
+        if not text:
+            continue
+        if "栏" in text and squash(text) == "栏次":
+            return True
+        if not _COLUMN_NUMBER.fullmatch(text) or int(float(text)) != expected:
+            return False  # most rows stop at their first cell
+        expected += 1
+    return expected > 2
+

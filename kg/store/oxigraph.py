@@ -1,0 +1,353 @@
+"""The embedded backend: Oxigraph (pyoxigraph) on disk, or in memory.
+
+The only module outside the RDF mapping (kg.rdf) that uses pyoxigraph. Reports are bulk-loaded
+(fast, outside a transaction: a new graph is invisible to the manifest until it is switched), and
+every change the manifest sees is one SPARQL update, which Oxigraph runs as one transaction: the
+manifest switch drops the replaced graphs and counts the generation up in the same update.
+Read-only opens see a snapshot of the store as it was when opened.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    parse,
+    serialize,
+)
+from pyoxigraph import Store as _Oxigraph
+
+from kg import vocab
+from kg.queries import internal_query
+from kg.store.base import (
+    REPORT_GRAPHS,
+    Answer,
+    ManifestEntry,
+    PendingReport,
+    Results,
+    SparqlSyntaxError,
+    Store,
+    StoreError,
+    Term,
+    TooManyResults,
+    Triple,
+    UpdateError,
+)
+from kg.store.results import IRI, XSD, XSD_STRING, LangString, TypedLiteral
+from kg.store.results import BlankNode as BlankValue
+from kg.vocab import PREFIXES
+
+MANIFEST = NamedNode(vocab.MANIFEST_GRAPH)
+ONTOLOGY = NamedNode(vocab.ONTOLOGY_GRAPH)
+_SHA256 = NamedNode(vocab.FKG.sha256)
+
+# The generation counts up in the manifest graph, in the same update as the change it marks.
+_M = f"<{vocab.MANIFEST_GRAPH}>"
+_BUMP = (
+    f"DELETE {{ GRAPH {_M} {{ {_M} <{vocab.FKG.storeGeneration}> ?old }} }} "
+    f"INSERT {{ GRAPH {_M} {{ {_M} <{vocab.FKG.storeGeneration}> ?new }} }} "
+    f"WHERE {{ OPTIONAL {{ GRAPH {_M} {{ {_M} <{vocab.FKG.storeGeneration}> ?old }} }} "
+    f"BIND(COALESCE(?old + 1, 1) AS ?new) }}"
+)
+
+
+def _forget(report: str) -> str:
+    return f"DELETE WHERE {{ GRAPH {_M} {{ {NamedNode(report)} ?p ?o }} }}"
+
+
+class OxigraphStore(Store):
+    def __init__(self, store: _Oxigraph, path: Path | None, read_only: bool) -> None:
+        self._store: _Oxigraph | None = store
+        self.location = None if path is None else str(path)
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: Path | None, *, read_only: bool = False) -> OxigraphStore:
+        if path is None:
+            return cls(_Oxigraph(), None, read_only=False)
+        if read_only:
+            try:
+                return cls(_Oxigraph.read_only(str(path)), path, read_only=True)
+            except OSError as exc:
+                raise StoreError(f"cannot open store {path}: {exc}") from exc
+        path.mkdir(parents=True, exist_ok=True)
+        store = cls(_Oxigraph(str(path)), path, read_only=False)
+        store.remove_orphans()
+        return store
+
+    @property
+    def _live(self) -> _Oxigraph:
+        if self._store is None:
+            raise StoreError(f"the store {self.location or '(in memory)'} is closed")
+        return self._store
+
+    def _writable(self) -> _Oxigraph:
+        if self.read_only:
+            raise StoreError(f"the store {self.location} was opened read-only")
+        return self._live
+
+    def close(self) -> None:
+        if self._store is None:
+            return
+        if not self.read_only:
+            self._store.flush()
+        self._store = None
+        gc.collect()  # any last reference held by a cycle goes now, so the directory's lock is released
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def _apply(self, operations: Sequence[str]) -> None:
+        """Run update operations and count the generation up, all in one transaction."""
+        store = self._writable()
+        store.update(" ;\n".join([*operations, _BUMP]))
+        store.flush()
+
+    def write_reports(self, pending: Sequence[PendingReport]) -> None:
+        if not pending:
+            return
+        store = self._writable()
+        old = self.manifest()
+        store.bulk_extend(q for p in pending for q in p.quads)
+        operations = [_forget(p.report) for p in pending]
+        triples = [
+            f"{NamedNode(p.report)} <{vocab.FKG.currentGraph}> {NamedNode(p.graph)} ; "
+            f"<{vocab.FKG.sha256}> {Literal(p.sha256)} ; <{vocab.FKG.extractorVersion}> {Literal(p.version)} ; "
+            f"<{vocab.FKG.fileName}> {Literal(p.file_name)} ; <{vocab.FKG.sourcePath}> {Literal(p.source_path)} ."
+            for p in pending
+        ]
+        operations.append(f"INSERT DATA {{ GRAPH {_M} {{ {' '.join(triples)} }} }}")
+        # The replaced graphs go in the same transaction: no reader sees a report twice or not at all.
+        for p in pending:
+            previous = old.get(p.report)
+            if previous is not None and previous.graph != p.graph:
+                operations.append(f"DROP SILENT GRAPH {NamedNode(previous.graph)}")
+        self._apply(operations)
+
+    def remove_report(self, report: str) -> bool:
+        entry = self.manifest().get(report)
+        if entry is None:
+            return False
+        self._apply([_forget(report), f"DROP SILENT GRAPH {NamedNode(entry.graph)}"])
+        return True
+
+    def remove_orphans(self) -> list[str]:
+        """Drop report graphs the manifest does not name (left by an interrupted write).
+
+        Only report graphs (graph/report/…) are candidates: graphs a user loaded through a SPARQL
+        update with the service's token are theirs to keep."""
+        store = self._writable()
+        current = {e.graph for e in self.manifest().values()}
+        orphans = [
+            g.value
+            for g in store.named_graphs()
+            if isinstance(g, NamedNode) and g.value.startswith(REPORT_GRAPHS) and g.value not in current
+        ]
+        for graph in orphans:
+            store.remove_graph(NamedNode(graph))
+        if orphans:
+            self._apply([])
+        return orphans
+
+    def replace_ontology(self, paths: Sequence[Path], digest: str) -> bool:
+        store = self._writable()
+        marker = Quad(ONTOLOGY, _SHA256, Literal(digest), ONTOLOGY)
+        if marker in store:
+            return False
+        quads = [Quad(q.subject, q.predicate, q.object, ONTOLOGY)
+                 for path in paths for q in parse(path=str(path), format=RdfFormat.TURTLE)]  # fmt: skip
+        store.remove_graph(ONTOLOGY)
+        store.extend([*quads, marker])
+        self._apply([])
+        return True
+
+    def replace_graph(self, graph: str, triples: Iterable[Triple]) -> None:
+        if graph.startswith(REPORT_GRAPHS) or graph in (vocab.MANIFEST_GRAPH, vocab.ONTOLOGY_GRAPH):
+            raise StoreError(f"{graph} is kept by the store itself; it cannot be replaced as a whole")
+        name = NamedNode(graph)
+        lines = [f"{_term(s)} {_term(p)} {_term(o)} ." for s, p, o in triples]
+        operations = [f"DROP SILENT GRAPH {name}"]
+        if lines:
+            operations.append(f"INSERT DATA {{ GRAPH {name} {{\n" + "\n".join(lines) + "\n} }")
+        self._apply(operations)
+
+    def update(self, sparql: str) -> None:
+        store = self._writable()
+        try:
+            store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise SparqlSyntaxError(str(exc)) from exc
+        except (RuntimeError, ValueError, OSError) as exc:  # e.g. DROP of a graph that does not exist
+            raise UpdateError(str(exc)) from exc
+        # A separate transaction: a user's update text is not spliced together with ours.
+        self._apply([])
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def _query(self, sparql: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Any:
+        try:
+            if default_graphs or named_graphs:  # the protocol's default-graph-uri / named-graph-uri
+                return self._live.query(
+                    sparql, prefixes=PREFIXES,
+                    default_graph=[NamedNode(g) for g in default_graphs] or None,
+                    named_graphs=[NamedNode(g) for g in named_graphs] or None,
+                    use_default_graph_as_union=not default_graphs,
+                )  # fmt: skip
+            return self._live.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise SparqlSyntaxError(str(exc)) from exc
+
+    def select(self, sparql: str, *, max_rows: int | None = None) -> Results:
+        result = self._query(sparql)
+        if not isinstance(result, QuerySolutions):
+            raise StoreError("select() runs SELECT queries; use ask() or construct()")
+        return _results(result, max_rows)
+
+    def ask(self, sparql: str) -> bool:
+        result = self._query(sparql)
+        if not isinstance(result, QueryBoolean):
+            raise StoreError("ask() runs ASK queries")
+        return bool(result)
+
+    def construct(self, sparql: str) -> list[tuple[Term, Term, Term]]:
+        result = self._query(sparql)
+        if isinstance(result, (QueryBoolean, QuerySolutions)):
+            raise StoreError("construct() runs CONSTRUCT and DESCRIBE queries")
+        return [(_neutral(t.subject), _neutral(t.predicate), _neutral(t.object)) for t in result]  # type: ignore[misc]
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        results_format: str | None = None,
+        graph_format: str = "text/turtle",
+        prefixes: bool = True,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        max_results: int | None = None,
+    ) -> Answer:
+        result = self._query(sparql, default_graphs, named_graphs)
+        if isinstance(result, QueryBoolean):
+            return Answer("ask", boolean=bool(result), count=1)
+        if isinstance(result, QuerySolutions):
+            if results_format is None:
+                results = _results(result, max_results)
+                return Answer("select", results=results, count=len(results))
+            fmt = QueryResultsFormat.from_media_type(results_format)
+            if fmt is None:
+                raise StoreError(f"no SPARQL results format {results_format!r}")
+            return Answer("select", data=result.serialize(format=fmt))
+        triples = []
+        for triple in result:
+            if max_results is not None and len(triples) >= max_results:
+                raise TooManyResults(max_results, "triples")
+            triples.append(triple)
+        fmt = RdfFormat.from_media_type(graph_format) or RdfFormat.TURTLE
+        data = serialize(triples, None, fmt, prefixes=PREFIXES if prefixes else None)
+        return Answer("graph", data=data, count=len(triples))
+
+    def dump(self, output: IO[bytes], media_type: str) -> None:
+        fmt = RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"no RDF format {media_type!r}")
+        if fmt.supports_datasets:
+            self._live.dump(output, fmt)
+            return
+        union = {q.triple for q in self._live}
+        serialize(union, output, fmt, prefixes=PREFIXES)
+
+    def quad_count(self) -> int:
+        return len(self._live)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._live.named_graphs() if isinstance(g, NamedNode))
+
+    def manifest(self) -> dict[str, ManifestEntry]:
+        rows = self.select(internal_query("manifest").text).rows
+        return {
+            str(r["report"]): ManifestEntry(str(r["report"]), str(r["graph"]), str(r["sha256"]), str(r["version"]),
+                                            str(r["file"]))
+            for r in rows
+        }  # fmt: skip
+
+    def generation(self) -> int:
+        rows = self.select(internal_query("store-generation").text).rows
+        return max((int(r["generation"]) for r in rows), default=0)  # type: ignore[arg-type]
+
+
+# --- terms ------------------------------------------------------------------------------------------
+
+
+def _neutral(term: Any) -> Term:
+    """A pyoxigraph term as a kg.store Term."""
+    kind = type(term)
+    if kind is NamedNode:
+        return Term("uri", term.value)
+    if kind is Literal:
+        if term.language:
+            return Term("literal", term.value, None, term.language)
+        datatype = term.datatype.value
+        return Term("literal", term.value, None if datatype == XSD_STRING else datatype)
+    if kind is BlankNode:
+        return Term("bnode", term.value)
+    return Term("literal", str(term))  # an RDF-star triple term: shown as text
+
+
+def _results(solutions: QuerySolutions, cap: int | None) -> Results:
+    columns = [v.value for v in solutions.variables]
+    rows: list[tuple[Term | None, ...]] = []
+    for solution in solutions:
+        if cap is not None and len(rows) >= cap:
+            raise TooManyResults(cap, "results")
+        rows.append(tuple(None if (t := solution[c]) is None else _neutral(t) for c in columns))
+    return Results(columns, rows)
+
+
+def _term(value: Any) -> NamedNode | BlankNode | Literal:
+    """A typed value (kg.store.results) or a Term as a pyoxigraph term, for writing."""
+    if isinstance(value, Term):
+        if value.kind == "uri":
+            return NamedNode(value.value)
+        if value.kind == "bnode":
+            return BlankNode(value.value)
+        datatype = NamedNode(value.datatype) if value.datatype else None
+        return Literal(value.value, datatype=datatype, language=value.language)
+    if isinstance(value, IRI):
+        return NamedNode(value)
+    if isinstance(value, BlankValue):
+        return BlankNode(value)
+    if isinstance(value, LangString):
+        return Literal(str(value), language=value.language)
+    if isinstance(value, TypedLiteral):
+        return Literal(str(value), datatype=NamedNode(value.datatype))
+    if isinstance(value, str):
+        return Literal(value)
+    if isinstance(value, bool):
+        return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    if isinstance(value, Decimal):
+        return Literal(format(value, "f"), datatype=NamedNode(XSD + "decimal"))
+    if isinstance(value, float):
+        text = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(repr(value), repr(value))
+        return Literal(text, datatype=NamedNode(XSD + "double"))
+    if isinstance(value, date):
+        return Literal(value.isoformat(), datatype=NamedNode(XSD + "date"))
+    raise TypeError(f"no RDF term for {value!r}")
+
+
+def convert_turtle(turtle: str, media_type: str) -> bytes:
+    fmt = RdfFormat.from_media_type(media_type) or RdfFormat.TURTLE
+    return serialize(list(parse(turtle, format=RdfFormat.TURTLE)), None, fmt)
