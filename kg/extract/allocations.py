@@ -52,7 +52,7 @@ of the money over labels is the recipient column too. Unit: (万元) in the head
 Rows: 合计/总计 is the table total (is_total); 小计 rows are skipped; 其中… rows are parts of the row
 above (read, not summed). With level columns each non-zero level amount is one Allocation; without,
 the row total is one Allocation from the fund's source levels. Unnamed (item) columns whose amounts
-add up to the row total give one Allocation each (a recipient row over 项目A | 项目B | 本次下达金额).
+add up to the row total give one Allocation each (a recipient row over 项目A | 项目B | 下达金额).
 A row shorter than its header, or whose recipient cell holds a number, dropped its empty cells: it
 is put back by arithmetic (`_align`): the row total is the value the values after it add up to in
 the level columns, nearest the total column's place; a level column is read only where every
@@ -62,7 +62,7 @@ payer's own region; a unit name resolves as an organisation; a town (乡, 镇, �
 county of a similar name. What does not resolve keeps its name and no region: never a guess.
 
 Lists in prose, where a report has no allocation table: runs of regions each right before its
-amount (其中，甲区708万元、乙区392万元; 下达丙区166万元 after the verb), in a sentence that allocates or
+amount (其中，甲区708万元、乙区392万元; 下达丙区57万元 after the verb), in a sentence that allocates or
 follows one that does; every item a region's exact name or the payer's own level (市本级, 市级). The
 fund is the notice's, else the paragraph's first fund name (…公益金/…资金): one notice per list.
 
@@ -206,7 +206,7 @@ _SIGNATURE_LINES = 40  # the signature stands after the body, before the attachm
 
 def _signature_issuers(doc: Document, before: int) -> tuple[Organisation, ...]:
     """The issuers of a notice that names them nowhere else: the last line before `before` (the
-    table, the list) that holds organisation names and nothing else (湄潭县财政局 湄潭县民政局)."""
+    table, the list) that holds organisation names and nothing else (某县财政局 某县民政局)."""
     mentions = orgs.mention_spans(doc.text)
     lines = list(_lines(doc.text, 0, before))[-_SIGNATURE_LINES:]
     for a, b in reversed(lines):
@@ -388,7 +388,7 @@ def _merge_header(rows: list[list[GridCell]], first: int) -> tuple[dict[int, str
 
 def _blank_recipient(grid: Grid, headers: dict[int, str], body: int, money: list[int]) -> int | None:
     """A recipient column whose header cell is blank: the column left of the money whose data
-    cells are labels (南诏镇 | 0.3 under ` | 补助资金`)."""
+    cells are labels (甲镇 | 1.5 under ` | 补助资金`)."""
     data = [r for r in grid.rows[body:] if any(c.text.strip() for c in r)]
     for i in range(min(money)):
         if headers.get(i):
@@ -479,7 +479,7 @@ def _align(doc: Document, values: list[GridCell], cols: _Columns) -> tuple[dict[
     The row total is a value that the values after it, placed in order under the columns after the
     total column, add up to in the level columns; of several, the one nearest the total column's
     place. A level column is read where every fitting placement puts the same value under it
-    (卫辉市 | 213 | 213 under 合计 | 中央 | 省级 | 市级 gives the total, not the level).
+    (甲县 | 50 | 50 under 合计 | 中央 | 省级 | 市级 gives the total, not the level).
     """
     total_col = cols.totals[0]
     slots = [i for i in sorted(cols.kinds) if i > total_col]
@@ -505,7 +505,7 @@ def _align(doc: Document, values: list[GridCell], cols: _Columns) -> tuple[dict[
         return None
     # Of the values that fit, the total is the one nearest its column's place: as many values
     # before it as the header has columns between the recipient and the total (counts of people
-    # can add up too; a later total fits only a part of the row: 0.84 | 0.84).
+    # can add up too; a later total fits only a part of the row: … 2 | 2).
     before = sum(1 for i in cols.kinds if cols.recipient < i < total_col)
     t = min({t for t, _ in fits}, key=lambda t: (abs(t - before), t))
     fits = [fit for fit in fits if fit[0] == t]
@@ -623,7 +623,7 @@ def _recipient(label: str, context: Region | None) -> Region | None:
     """The region a row names, inside the payer's region; the payer's own for 本级; else None."""
     if _OWN_REGION.match(label):
         return context
-    if _TOWNSHIP.search(label):  # the division data stop at counties: 复兴镇 is not 复兴区
+    if _TOWNSHIP.search(label):  # the division data stop at counties: 甲镇 is not 甲区
         return None
     if label.endswith(orgs.SUFFIXES):  # a unit: it may belong to the payer's own region
         region = orgs.describe(label, context)[1]
@@ -828,7 +828,7 @@ def _level_sources(notice: Notice, cols: _Columns, rows: list[_Row]) -> list[Fun
 # -- allocation lists in prose --------------------------------------------------------------------
 
 # One item of a list: a recipient right before its amount (甲区120万元, 乙区资金 41万元), opened by a
-# separator, 其中 or an allocating verb (下达丙区166万元).
+# separator, 其中 or an allocating verb (下达丙区57万元).
 _LIST_ITEM = re.compile(
     r"(?P<lead>(?:下达|分配|拨付|安排)(?:给|至)?|其中|[、，,；;：:])\s*"
     r"(?P<recipient>[\u4e00-\u9fff]{2,12}?)(?:资金)?\s*"
@@ -908,7 +908,7 @@ def _paragraph_fund(doc: Document, start: int, end: int) -> tuple[str, int]:
 def _prose_lists(doc: Document, context: Region | None) -> Iterator[tuple[int, int, list[_Item]]]:
     """(paragraph start, end, items) of each allocation list in prose: two or more regions with their
     amounts in a sentence that allocates (or follows one that does), or one region right after an
-    allocating verb (下达甲区166万元). Every item must be a region's name or the payer's own level,
+    allocating verb (下达甲区57万元). Every item must be a region's name or the payer's own level,
     and a run of own levels alone is no list."""
     for block in doc.paragraphs():
         if not _ALLOCATING.search(doc.text, block.start, block.end):

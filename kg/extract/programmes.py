@@ -307,9 +307,9 @@ def _money_cells(cells: tuple[Cell, ...], label_col: int, header: _Header) -> di
 @dataclass
 class _Block:
     """Money rows written as label | amount pairs under no header row: a total whose label names the
-    phase (年度预算资金总额 | 1243.25) and the level rows under it (其中:中央补助 | 768), or a row of
-    phase pairs (计划安排资金 | 1492.65 | 实际到位资金 | 1492.65 …) and rows of level pairs under it
-    (省财政 | 1387 | 省财政 | 1387 …)."""
+    phase (年度预算资金总额 | 140) and the level rows under it (其中:中央补助 | 80), or a row of
+    phase pairs (计划安排资金 | 100 | 实际到位资金 | 100 …) and rows of level pairs under it
+    (省财政 | 60 | 省财政 | 60 …)."""
 
     draft: _Draft
     unit: str
@@ -327,14 +327,14 @@ class _Form:
     header: _Header | None = None
     rows: list[_MoneyRow] = field(default_factory=list)
     block: _Block | None = None
-    pending_name: tuple[str, Evidence, str | None] | None = None  # 扶助金(万元): the next block's name
+    pending_name: tuple[str, Evidence, str | None] | None = None  # 养老补贴(万元): the next block's name
 
 
-# A label and its value on one line, as key/value exports write a form: 项目名称 城乡低保资金.
+# A label and its value on one line, as key/value exports write a form: 项目名称 养老补助资金.
 _NAME_LINE = re.compile(
     r"^(?P<label>(?:转移支付|重点|专项)?[(（]?项目[)）]?名称)[ \t:：]+(?P<name>[^\s:：。，,；;]{2,40})$"
 )
-# A cell that names the money under it: 扶助金(万元), 补助资金合计(万元).
+# A cell that names the money under it: 养老补贴(万元), 养老补助资金合计(万元).
 _MONEY_NAME = re.compile(
     r"^(?P<name>[\u4e00-\u9fffA-Za-z0-9·、]{2,40}?)(?:合计|总计)?[(（](?:万元|元|亿元)[)）][:：]?$"
 )
@@ -347,7 +347,7 @@ _TOTAL_HINT = re.compile(r"总额|总金额|总计|合计")
 
 
 def _money_name(text: str) -> str | None:
-    """扶助金(万元) → 扶助金; None for a generic heading (项目资金(万元)) or a funding label."""
+    """养老补贴(万元) → 养老补贴; None for a generic heading (项目资金(万元)) or a funding label."""
     m = _MONEY_NAME.match(squash(text))
     if m is None or _GENERIC_NAME.match(m.group("name")) or rules("funding_rows").match(m.group("name")):
         return None
@@ -591,7 +591,7 @@ class _FormReader:
         return form.draft or self.ctx.default
 
     def _paired_header(self, table: int, index: int, row: Row) -> bool:
-        """计划安排资金 | 1492.65 | 实际到位资金 | 1492.65 | …: phase pairs, the programme's totals."""
+        """计划安排资金 | 100 | 实际到位资金 | 100 | …: phase pairs, the programme's totals."""
         if len(row.cells) < 4 or not _PHASE_HINT.search(row.cells[0].text):
             return False  # cheap: most rows open with no phase label
         first = next((c for c in row.cells if c.text.strip()), None)
@@ -612,7 +612,7 @@ class _FormReader:
         return True
 
     def _vertical_start(self, table: int, index: int, row: Row) -> bool:
-        """年度预算资金总额 | 1243.25 with no header: a total whose label names the phase."""
+        """年度预算资金总额 | 140 with no header: a total whose label names the phase."""
         form = self.form
         assert form is not None
         filled = [(i, c) for i, c in enumerate(row.cells) if c.text.strip()]
@@ -644,7 +644,7 @@ class _FormReader:
 
     def _vertical_name(self, before: list[tuple[int, Cell]]) -> tuple[_Draft, str | None] | None:
         """The programme of a vertical block: 补助资金合计(万元) before its total label, else the name
-        cell above it (扶助金(万元)), else the form's programme."""
+        cell above it (养老补贴(万元)), else the form's programme."""
         form = self.form
         assert form is not None
         for _, cell in before:

@@ -96,7 +96,7 @@ class _NoticeMapper:
 
     def programme_of(self, allocation: Allocation) -> NamedNode | None:
         """The programme of the fund the allocation's own table or list names (a report without a
-        notice title may list several funds, 体育彩票公益金 and 福利彩票公益金)."""
+        notice title may list several funds, 甲公益金 and 乙公益金)."""
         notice = allocation.notice or self.notice
         if notice.fund not in self._programmes:
             self._programmes[notice.fund] = _programme(self.m, notice) if notice.fund else None
