@@ -75,3 +75,11 @@ def test_labelled_cells_rates_and_column_numbers() -> None:
 def test_a_table_without_any_money_unit_gives_nothing() -> None:
     doc = _doc(rows=[["指标", "目标值", "实际值"], ["参保人数", "12000", "12500"]])
     assert _amounts(doc) == {}
+
+
+def test_a_short_header_stands_over_the_last_columns() -> None:
+    doc = _doc(
+        "单位：万元",
+        rows=[["项目", "2020", "2021"], ["支出合计", "total expenditure", "1,000", "1,250"]],
+    )
+    assert _amounts(doc) == {"支出合计 2020": Decimal("10000000"), "支出合计 2021": Decimal("12500000")}

@@ -142,6 +142,10 @@ def _read_table(doc: Document, table: Table, claimed: set[tuple[int, int, int]])
             continue
         labels = {i for i, t in enumerate(texts) if _is_label(t) and not _LABELLED_CELL.match(t)}
         label = ""
+        # A header shorter than the row (a yearbook's item | 2001 | 2004 over label | English | values)
+        # stands over the last columns: its cells after the first move right by the difference.
+        width = max(state.headers, default=-1) + 1
+        shift = len(texts) - width if 0 < width < len(texts) and state.headers.get(0) else 0
         for c, cell in enumerate(row.cells):
             if c in labels:  # side-by-side tables (收入 | 金额 | 支出 | 金额): each value has the label before it
                 label = texts[c].strip()
@@ -150,11 +154,11 @@ def _read_table(doc: Document, table: Table, claimed: set[tuple[int, int, int]])
                 continue
             if not cell.text.strip() or (table.index, r, c) in claimed:
                 continue
-            header = state.headers.get(c, "")
+            header = state.headers.get(c - shift if c - shift > 0 else c, "")
             if _NOT_MONEY_HEADER.search(header):
                 continue
             following = texts[c + 1] if c + 1 < len(texts) else ""
-            if CODE.fullmatch(cell.text.strip()) and (not header or _is_label(following)):
+            if CODE.fullmatch(cell.text.strip()) and _is_label(following):
                 continue  # 2080899 | 其他优抚支出: a classification code before its name, no amount
             unit = _unit_of(header) or state.row_unit or state.unit
             # A label in the cell (一般公共预算：450) names it; else its row and column do.
