@@ -87,6 +87,7 @@ def to_simplified(text: str) -> str:
 # A pinyin gloss right after the character it glosses: 醫(yī), 學（xué）. Tone marks make it a gloss
 # (a bare "(a)" after a name is a list mark); web copies of traditional reports often carry them.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_HAS_TONE = re.compile(f"[{_TONED}]")
 _GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]")
 # Characters a lossy conversion wrote as "?" (indents ????, a trailing 24,683.00?): next to a Han
 # character or a digit they stand for lost spaces; an ASCII question mark elsewhere is kept.
@@ -127,7 +128,7 @@ def normalise_text(text: str, *, traditional: bool = False) -> Normalised:
     written = fold(text)
     converted = _LOST.sub(lambda m: " " * len(m.group()), written)
     cuts: list[tuple[int, int]] = []
-    if "(" in converted or "（" in converted:
+    if _HAS_TONE.search(converted):  # most reports have no tone-marked letter, hence no gloss
         parts: list[str] = []
         last = removed = 0
         for m in _GLOSS.finditer(converted):

@@ -84,6 +84,8 @@ def find_aligned_tables(text: str, lines: list[str], starts: list[int]) -> list[
     out: list[AlignedTable] = []
     run: list[_Line] = []
     for k in range(len(lines) + 1):
+        if not run and k < len(lines) and " " not in lines[k].strip():
+            continue  # one cell at most (most lines: prose), and a run opens only at several
         parsed = _parse(text, lines[k], starts[k], k) if k < len(lines) else None
         # A run opens at a line of several cells; a line of one cell only goes on with a run.
         if parsed is not None and (run or len(parsed.cells) >= 2):
