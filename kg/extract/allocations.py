@@ -86,6 +86,7 @@ from kg.extract.table.grid import Grid, GridCell, grid_of
 from kg.extract.table.headers import funding_phase, stack_columns
 from kg.extract.table.layouts import rules
 from kg.extract.table.rows import row_kind, without_part_mark
+from kg.extract.table.sums import sum_issue, tolerance
 from kg.extract.table.textgrids import is_number, line_grids, text_blocks
 from kg.extract.table.units import caption_unit, header_unit, last_caption_unit, without_unit
 from kg.lexicon.docnumbers import parse_document_number
@@ -270,27 +271,50 @@ def read_notice(doc: Document, metadata: ReportMetadata) -> Notice | None:
     if fund_match is None:
         return None
     issuers = _issuers(doc, line, title.start(), metadata)
-    payer = _payer(issuers)
-    context = payer.region if payer else None
     raw = fund_match.group("fund")
     fund = raw.strip()
     fund_start = fund_match.start("fund") + raw.index(fund)
     year_match = _YEAR.search(doc.text, title.start(), title.end())
     year = int(year_match.group(1)) if year_match else metadata.fiscal_year
+    body = doc.text.find("。", line[1])
+    return _notice(
+        doc,
+        title.group(),
+        Evidence.of(doc, title.start(), title.end()),
+        issuers,
+        fund,
+        Evidence.of(doc, fund_start, fund_start + len(fund)),
+        year,
+        len(doc.text) if body < 0 else body,
+    )
+
+
+def _notice(
+    doc: Document,
+    title: str,
+    title_evidence: Evidence,
+    issuers: tuple[Organisation, ...],
+    fund: str,
+    fund_evidence: Evidence,
+    year: int | None,
+    body_start: int,
+) -> Notice:
+    """A notice from what was found of it: its levels from the fund's name (else the payer's), its own
+    文号 before the body, and the function code it books the money under."""
+    payer = _payer(issuers)
+    context = payer.region if payer else None
     source = _SOURCE.match(fund)
     levels = levels_of(source.group(), context) if source else ()
     if not levels and payer is not None and payer.level is not None:
         levels = (payer.level,)
-    body = doc.text.find("。", line[1])
-    body_start = len(doc.text) if body < 0 else body
     own = _own_number(doc, body_start)
     function = _FUNCTION.search(doc.text)
     return Notice(
-        title=title.group(),
-        title_evidence=Evidence.of(doc, title.start(), title.end()),
+        title=title,
+        title_evidence=title_evidence,
         issuers=issuers,
         fund=fund,
-        fund_evidence=Evidence.of(doc, fund_start, fund_start + len(fund)),
+        fund_evidence=fund_evidence,
         year=year,
         source_levels=levels,
         number=own[0] if own else None,
@@ -465,11 +489,6 @@ def _label_cell(cells: list[GridCell], cols: _Columns) -> tuple[int, GridCell, b
     return found
 
 
-def _tolerance(unit: str) -> Decimal:
-    parsed = parse_amount("0.01", unit)
-    return parsed[0] if parsed else Decimal("0.01")
-
-
 _MAX_SLOTS = 10  # alignment tries every placement: bounded so that a wide table stays cheap
 
 
@@ -485,7 +504,7 @@ def _align(doc: Document, values: list[GridCell], cols: _Columns) -> tuple[dict[
     slots = [i for i in sorted(cols.kinds) if i > total_col]
     if len(slots) > _MAX_SLOTS:
         return None
-    tolerance = _tolerance(cols.units[total_col])
+    allowed = tolerance(cols.units[total_col])
     fits: list[tuple[int, tuple[int, ...]]] = []
     for t, cell in enumerate(values):
         total = _amount(doc, cell, cols, total_col)
@@ -499,7 +518,7 @@ def _align(doc: Document, values: list[GridCell], cols: _Columns) -> tuple[dict[
                 if slots[s] in cols.levels and (part := _amount(doc, rest[k], cols, slots[s])) is not None:
                     summed += part.yuan
                     levelled = True
-            if levelled and abs(summed - total.yuan) <= tolerance:
+            if levelled and abs(summed - total.yuan) <= allowed:
                 fits.append((t, placement))
     if not fits:
         return None
@@ -530,7 +549,7 @@ def _items(doc: Document, cells: list[GridCell], cols: _Columns, total: Amount |
         return {}
     found = {i: a for i in cols.items if i < len(cells) and (a := _amount(doc, cells[i], cols, i)) is not None}
     summed = sum((a.yuan for a in found.values()), Decimal(0))
-    fits = len(found) >= 2 and abs(summed - total.yuan) <= _tolerance(cols.units[cols.totals[0]])
+    fits = len(found) >= 2 and abs(summed - total.yuan) <= tolerance(cols.units[cols.totals[0]])
     return found if fits else {}
 
 
@@ -579,22 +598,18 @@ def _checks(doc: Document, fund: str, cols: _Columns, rows: list[_Row]) -> list[
     for i in cols.money:
         if total is None or i not in total.amounts or i in open_columns:
             continue
-        expected = total.amounts[i]
-        present = [r.amounts[i] for r in parts if i in r.amounts]
-        found = sum((a.yuan for a in present), Decimal(0))
-        tolerance = _tolerance(cols.units[i])
-        if abs(found - expected.yuan) > tolerance:
-            issues.append(
-                ConsistencyIssue(
-                    "allocation-total",
-                    f"{fund}分配表“{cols.headers[i]}”列：合计 {expected.text} 与各行之和 "
-                    f"{_yuan_text(found, cols.units[i])} 不符（{cols.units[i]}）",
-                    expected.yuan,
-                    found,
-                    tolerance,
-                    (expected.evidence, *(a.evidence for a in present)),
-                )
-            )
+        expected, unit, header = total.amounts[i], cols.units[i], cols.headers[i]
+        issue = sum_issue(
+            "allocation-total",
+            expected,
+            [r.amounts[i] for r in parts if i in r.amounts],
+            tolerance(unit),
+            lambda found, e=expected, u=unit, h=header: (
+                f"{fund}分配表“{h}”列：合计 {e.text} 与各行之和 {_yuan_text(found, u)} 不符（{u}）"
+            ),
+        )
+        if issue is not None:
+            issues.append(issue)
     if not cols.levels or not cols.totals:
         return issues
     for row in rows:
@@ -602,20 +617,16 @@ def _checks(doc: Document, fund: str, cols: _Columns, rows: list[_Row]) -> list[
         split = [row.amounts[i] for i in cols.levels if i in row.amounts]
         if whole is None or not split or row.uncertain:
             continue
-        found = sum((a.yuan for a in split), Decimal(0))
-        tolerance = _tolerance(cols.units[cols.totals[0]])
-        if abs(found - whole.yuan) > tolerance:
-            issues.append(
-                ConsistencyIssue(
-                    "allocation-row",
-                    f"{fund}分配表“{row.label}”行：合计 {whole.text} 与各级资金之和 "
-                    f"{'+'.join(a.text for a in split)} 不符",
-                    whole.yuan,
-                    found,
-                    tolerance,
-                    (whole.evidence, *(a.evidence for a in split)),
-                )
-            )
+        summed = "+".join(a.text for a in split)
+        issue = sum_issue(
+            "allocation-row",
+            whole,
+            split,
+            tolerance(cols.units[cols.totals[0]]),
+            f"{fund}分配表“{row.label}”行：合计 {whole.text} 与各级资金之和 {summed} 不符",
+        )
+        if issue is not None:
+            issues.append(issue)
     return issues
 
 
@@ -729,7 +740,7 @@ def _regional(doc: Document, cols: _Columns, rows: list[_Row], context: Region |
     column = cols.totals[0]
     expected = total.amounts.get(column)
     found = sum((r.amounts[column].yuan for r in parts if column in r.amounts), Decimal(0))
-    return expected is not None and abs(found - expected.yuan) <= _tolerance(cols.units[column])
+    return expected is not None and abs(found - expected.yuan) <= tolerance(cols.units[column])
 
 
 _RECIPIENT_HEADER = dict(_COLUMNS.rules)["recipient"]
@@ -783,29 +794,17 @@ def _stated_notice(
     its evidence; an empty name where none is stated): issuers from a 发文机关： label or the publisher, the number a
     bare 文号 line before the body (and before `before`) states."""
     publisher = metadata.publisher
-    context = publisher.region if publisher else None
     issuers = _labelled_issuers(doc) or ((publisher,) if publisher else _signature_issuers(doc, before))
-    payer = _payer(issuers)
-    source = _SOURCE.match(name)
-    levels = levels_of(source.group(), context) if source else ()
-    if not levels and payer is not None and payer.level is not None:
-        levels = (payer.level,)
     body = doc.text.find("。")
-    own = _own_number(doc, min(body if body >= 0 else len(doc.text), before))
-    function = _FUNCTION.search(doc.text)
-    return Notice(
-        title=title.exact if title else "",
-        title_evidence=title or fund,
-        issuers=issuers,
-        fund=name,
-        fund_evidence=fund,
-        year=int(year.group(1)) if year else metadata.fiscal_year,
-        source_levels=levels,
-        number=own[0] if own else None,
-        number_evidence=own[1] if own else None,
-        function_code=function.group("code") if function else None,
-        function_evidence=Evidence.of(doc, function.start("code"), function.end("code")) if function else None,
-        payer=payer,
+    return _notice(
+        doc,
+        title.exact if title else "",
+        title or fund,
+        issuers,
+        name,
+        fund,
+        int(year.group(1)) if year else metadata.fiscal_year,
+        min(body if body >= 0 else len(doc.text), before),
     )
 
 

@@ -89,6 +89,7 @@ from kg.extract.table.grid import cell_evidence
 from kg.extract.table.headers import funding_phase, header_phase
 from kg.extract.table.layouts import rules
 from kg.extract.table.rows import pair_in_order
+from kg.extract.table.sums import sum_issue, tolerance
 from kg.extract.table.units import header_unit, last_caption_unit
 from kg.lexicon.levels import LEVEL_SEQ, LEVEL_WORD, label_levels, levels_of, local_levels
 from kg.lexicon.names import programme_key
@@ -370,28 +371,23 @@ def _sum_issues(name: str, texts: dict[BudgetPhase, str], unit: str, rows: list[
     parts = [r for r in rows if r.role in ("level", "part")]
     if total is None:
         return []
-    multiplier = parse_amount("1", unit)
-    tolerance = Decimal("0.01") * (multiplier[0] if multiplier else 1)
+    allowed = tolerance(unit)
     issues: list[ConsistencyIssue] = []
     for phase, expected in total.amounts.items():
         if not any(phase in r.amounts for r in parts if r.role == "level"):
             continue
         present = [r.amounts[phase] for r in parts if phase in r.amounts]
-        found = sum((a.yuan for a in present), Decimal(0))
-        if abs(found - expected.yuan) <= tolerance:
-            continue
         summed = "+".join(a.text for a in present)
-        issues.append(
-            ConsistencyIssue(
-                "funding-sources",
-                f"{name}：{texts.get(phase, phase.value)} 各来源之和 {summed} "
-                f"与{total.label} {expected.text} 不符（{unit}）",
-                expected.yuan,
-                found,
-                tolerance,
-                (expected.evidence, *(a.evidence for a in present)),
-            )
+        header = texts.get(phase, phase.value)
+        issue = sum_issue(
+            "funding-sources",
+            expected,
+            present,
+            allowed,
+            f"{name}：{header} 各来源之和 {summed} 与{total.label} {expected.text} 不符（{unit}）",
         )
+        if issue is not None:
+            issues.append(issue)
     return issues
 
 

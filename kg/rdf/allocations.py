@@ -25,11 +25,14 @@ Design:
 
 from __future__ import annotations
 
+import dataclasses
+
 from pyoxigraph import Literal, NamedNode
 
 from kg.rdf import iris
 from kg.rdf.literals import TRUE, decimal, typed, zh
 from kg.rdf.mapper import ReportMapper, programme_iri
+from kg.rdf.report import map_amount
 from kg.rdf.terms import CODE, ELI, FKG, QB, RDF, RDFS, XSD
 from kg.records import Allocation, Classification, ClassificationScheme, GovLevel, Notice, Programme
 
@@ -156,21 +159,8 @@ class _NoticeMapper:
     def stated_total(self, total: Allocation) -> None:
         """A 合计 that is no receipt (the payer's own level, or no payer known) is still what the table
         states: an fkg:AmountStatement, as the report's other amounts, labelled by row and column."""
-        m, amount = self.m, total.amount
-        node = iris.item_iri("amount", m.key, amount.evidence.start, amount.evidence.end)
-        label = f"{total.recipient} {amount.label or ''}".strip()
-        m.add_all(
-            node,
-            [
-                (RDF.type, FKG.AmountStatement),
-                (FKG.statedIn, m.report),
-                (FKG.amountInYuan, decimal(amount.yuan)),
-                (FKG.originalText, Literal(amount.text)),
-                (FKG.originalUnit, zh(amount.unit)),
-                (FKG.amountLabel, zh(label)),
-            ],
-        )
-        m.derived(node, amount.evidence)
+        label = f"{total.recipient} {total.amount.label or ''}".strip()
+        map_amount(self.m, dataclasses.replace(total.amount, label=label))
 
 
 def map_allocations(m: ReportMapper) -> None:

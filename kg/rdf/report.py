@@ -103,7 +103,8 @@ def map_citations(m: ReportMapper) -> None:
         _citation(m, cit)
 
 
-def _amount(m: ReportMapper, amount: Amount) -> None:
+def map_amount(m: ReportMapper, amount: Amount) -> None:
+    """An amount the report states, as an fkg:AmountStatement with its label and evidence."""
     node = iris.item_iri("amount", m.key, amount.evidence.start, amount.evidence.end)
     m.add_all(
         node,
@@ -121,7 +122,7 @@ def _amount(m: ReportMapper, amount: Amount) -> None:
 
 def map_amounts(m: ReportMapper) -> None:
     for amount in (*m.records.amounts, *m.records.table_amounts):
-        _amount(m, amount)
+        map_amount(m, amount)
 
 
 def map_extraction_issues(m: ReportMapper, issues: list[ExtractionIssue]) -> None:
