@@ -22,7 +22,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "store"
     result = runner.invoke(app, ["build", str(data_dir("samples")), "--store", str(path)])
     assert result.exit_code == 0, result.output
-    assert "7 added, 0 replaced, 0 unchanged, 0 failed" in result.output  # 3 reports, 4 notices
+    assert "8 added, 0 replaced, 0 unchanged, 0 failed" in result.output  # 4 reports, 4 notices
     return path
 
 
@@ -58,7 +58,7 @@ def test_export_turtle_and_nquads(store: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     graph = rdflib.Graph().parse(out, format="turtle")
     fkg = rdflib.Namespace("https://w3id.org/fundkg/ontology#")
-    assert len(set(graph.subjects(rdflib.RDF.type, fkg.Report))) == 7
+    assert len(set(graph.subjects(rdflib.RDF.type, fkg.Report))) == 8
     nq = tmp_path / "kg.nq"
     runner.invoke(app, ["export", "--store", str(store), "-f", "nq", "-o", str(nq)])
     dataset = rdflib.Dataset().parse(nq, format="nquads")
