@@ -419,12 +419,25 @@ def serve(
     timeout: Annotated[float, typer.Option(help="Time budget per query, in seconds.")] = 30.0,
     max_results: Annotated[int, typer.Option(help="Most result rows (or triples) one query may return.")] = 100_000,
     workers: Annotated[int, typer.Option(min=1, help="Query worker processes (a query that overruns is killed).")] = 2,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option("--allow-service", help="A SERVICE endpoint queries may call (repeat; none by default)."),
+    ] = None,
+    allow_load: Annotated[
+        list[str] | None,
+        typer.Option("--allow-load", help="A host (or host:port) updates may LOAD from over http(s) (repeat)."),
+    ] = None,
+    write_timeout: Annotated[float, typer.Option(help="Time budget of an upload or update, in seconds.")] = 300.0,
+    max_memory: Annotated[
+        float, typer.Option(help="MiB of memory a query worker or the writer may use before it is killed.")
+    ] = 2048.0,
+    max_upload: Annotated[float, typer.Option(help="Largest upload (or POST body), in MiB.")] = 20.0,
 ) -> None:
     """Serve the store: SPARQL endpoint at /sparql, named queries as REST at /api, pages at /."""
     from api.app import serve as run_server
 
     _open_store(store, read_only=True)  # fail here, clearly, when there is no store
-    console.print(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
+    console.print(_plain(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)"))
     run_server(
         store,
         host=host,
@@ -433,6 +446,11 @@ def serve(
         query_timeout=timeout,
         max_results=max_results,
         workers=workers,
+        allow_service=allow_service or (),
+        allow_load=allow_load or (),
+        write_timeout=write_timeout,
+        max_memory_mb=max_memory,
+        max_upload_mb=max_upload,
     )
 
 
