@@ -118,7 +118,10 @@ def flows_page(
     year: str | None = None,
     phase: str | None = None,
 ) -> HTMLResponse:
-    flow = _service(request).flows(programme, region=region or None, year=year or None, phase=phase or None)
+    if resources.not_blank("programme", programme) is None:
+        raise HTTPException(400, "parameter 'programme' is required: give a programme name")
+    region = resources.not_blank("region", region)
+    flow = _service(request).flows(programme, region=region, year=year or None, phase=phase or None)
     return _page(
         request,
         "flows.html",
@@ -144,7 +147,7 @@ def sparql_page(request: Request, query: str | None = None, example: str | None 
     error = None
     if query and not example:
         try:
-            result = service.query(query, max_results=min(service.max_results, 5000))
+            result = service.query(query, max_results=min(service.max_results, 5000), user=True)
         except HTTPException as exc:
             error = exc.detail
         if result and result["form"] == "graph":

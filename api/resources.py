@@ -7,16 +7,12 @@ an RDF term by `kg.queries.bind`, so quotes or `>` in a path parameter stay insi
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from api.service import Service
-from kg.queries import bind
-from kg.store import Store
+from kg.queries import bind, nt_iri
 from kg.vocab import ID_NS
 
 router = APIRouter(prefix="/api", tags=["resources"])
@@ -24,6 +20,20 @@ router = APIRouter(prefix="/api", tags=["resources"])
 
 def service_of(request: Request) -> Service:
     return request.app.state.service
+
+
+def not_blank(name: str, value: str | None) -> str | None:
+    """A text parameter as given; 400 when it is white space only (it would match everything)."""
+    if value is not None and value != "" and not value.strip():
+        raise HTTPException(400, f"parameter {name!r} is blank: give a value, or leave the parameter out")
+    return value or None
+
+
+def source_name(path: str | None) -> str | None:
+    """A report's source as a name relative to where it was read from, never a server path."""
+    if not path:
+        return None
+    return path.rsplit("/", 1)[-1] if path.startswith("/") or path[1:3] == ":\\" else path
 
 
 def canonical_number(number: str) -> str:
@@ -87,7 +97,9 @@ def get_flows(
     year: str | None = Query(None, pattern=r"^\d{4}$", examples=["2022"]),
     phase: str | None = Query(None, pattern="^(initial|adjusted|executed|carried-over|allocated)$"),
 ) -> dict[str, Any]:
-    return service_of(request).flows(programme, region=region, year=year, phase=phase)
+    if not_blank("programme", programme) is None:
+        raise HTTPException(400, "parameter 'programme' is required: give a programme name")
+    return service_of(request).flows(programme, region=not_blank("region", region), year=year, phase=phase)
 
 
 # --- departments ---------------------------------------------------------------------------------
@@ -141,14 +153,14 @@ def report(service: Service, file_name: str) -> dict[str, Any]:
     rows = service.internal_rows("report", file=file_name)
     if not rows:
         raise HTTPException(404, f"no report {file_name!r} in the store")
-    info = rows[0]
+    info = {**rows[0], "path": source_name(rows[0].get("path"))}
     citations = service.rows(bind(service.queries["report-citations"], {"file": file_name}))
     amounts = service.internal_rows("report-amounts", report=info["report"])
     return {
         "file": file_name,
         **info,
         "provenance": {
-            "sourcePath": info.get("path"),
+            "sourcePath": info["path"],
             "sha256": info.get("sha"),
             "graph": info.get("graph"),
             "extractorVersion": info.get("version"),
@@ -165,7 +177,13 @@ def get_report(file_name: str, request: Request) -> dict[str, Any]:
 
 def evidence(service: Service, fact: str) -> dict[str, Any]:
     """Where a fact (citation, amount, budget line, fund flow …) was read: quote, span, table cell."""
-    rows = service.internal_rows("evidence", fact=fact)
+    try:
+        if len(fact) > 2048:
+            raise ValueError("too long")
+        nt_iri(fact.strip())
+    except ValueError as exc:
+        raise HTTPException(400, "'fact' must be the IRI of a fact, such as a citation or an amount") from exc
+    rows = service.internal_rows("evidence", fact=fact.strip())
     if not rows:
         raise HTTPException(404, f"no evidence recorded for {fact}")
     return {"fact": fact, "evidence": rows}
@@ -178,40 +196,33 @@ def get_source(request: Request, fact: str = Query(..., description="IRI of any 
 
 # --- upload --------------------------------------------------------------------------------------
 
+_UPLOAD_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary", "description": "The report file."}},
+        }}},
+    }
+}  # fmt: skip
 
-@router.post("/reports", summary="Upload a report to ingest (needs the update token)", status_code=201)
-def post_report(request: Request, file: UploadFile) -> dict[str, Any]:
-    from kg.build import BuildResult, build
-    from kg.linking import link
-    from kg.readers import is_supported
+
+@router.post("/reports", summary="Upload a report to ingest (needs the update token)", status_code=201,
+             openapi_extra=_UPLOAD_FORM)  # fmt: skip
+async def post_report(request: Request) -> dict[str, Any]:
+    from starlette.concurrency import run_in_threadpool
+
+    from api import uploads
 
     service = service_of(request)
-    service.require_token(request)
-    name = Path(file.filename or "").name
-    if not name or name.startswith(".") or not is_supported(Path(name)):
-        raise HTTPException(415, f"{name or 'the upload'}: send a .txt, .md, .docx, .pdf or .html report")
-    data = file.file.read(service.max_upload_bytes + 1)
-    if len(data) > service.max_upload_bytes:
-        raise HTTPException(413, f"{name}: larger than the upload limit of {service.max_upload_bytes} bytes")
-    upload_dir = service.upload_dir or Path(tempfile.mkdtemp(prefix="fundkg-uploads-"))
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    target = upload_dir / name
-    with tempfile.NamedTemporaryFile(dir=upload_dir, delete=False) as tmp:
-        tmp.write(data)
-    shutil.move(tmp.name, target)  # the report is identified by its file name, kept for provenance
-
-    def ingest(store: Store) -> BuildResult:
-        built = build([target], store, max_bytes=service.max_upload_bytes)
-        link(store)  # as `fundkg build` does: the links graph follows the reports
-        return built
-
-    result = service.write(ingest)
-    if result.failed:
-        raise HTTPException(422, "; ".join(f.message for f in result.failed))
-    status = "replaced" if result.replaced else "unchanged" if result.unchanged else "added"
+    service.require_token(request)  # before a byte of the body is read
+    staged = await uploads.receive(request, service)
+    reply = await run_in_threadpool(uploads.ingest, service, staged)
+    name = staged.name
+    status = "replaced" if reply["replaced"] else "unchanged" if reply["unchanged"] else "added"
     return {
         "file": name,
         "status": status,
-        "quads": result.quads_written,
+        "quads": reply["quads"],
         "report": str(request.url_for("get_report", file_name=name)),
     }

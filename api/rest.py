@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from api import results as R
 from api.service import Service
 from kg.errors import QueryError
-from kg.queries import NamedQuery, bind
+from kg.queries import BlankValueError, NamedQuery, bind
 
 RESERVED = ("limit", "offset", "format")  # paging and output options every endpoint takes
 _TRAILING_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
@@ -43,6 +43,8 @@ def run_named(service: Service, query: NamedQuery, values: dict[str, Any], reque
               limit: int, offset: int, fmt: str) -> Response:
     try:
         text = bind(query, values)
+    except BlankValueError as exc:  # white space would match everything: a request error, not a value
+        raise HTTPException(400, str(exc)) from exc
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     if query.form != "SELECT":

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 import hmac
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import HTTPException, Request
 
-from api.workers import PoolBusy, QuerySyntaxError, QueryTimeout, ResultTooLarge, WorkerFailed, WorkerPool
+from api.guard import Policy
+from api.workers import (
+    PoolBusy,
+    QueryOverMemory,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    WorkerFailed,
+    WorkerPool,
+)
+from api.writer import WriteFailed, WriteInvalid, WriteOverrun, Writer, WriteRefused
 from kg.errors import QueryError
-from kg.queries import NamedQuery, bind, internal_query
-from kg.store import Store, open_store
-
-T = TypeVar("T")
+from kg.queries import BlankValueError, NamedQuery, bind, internal_query
 
 
 @dataclass
 class Service:
     store_path: Path
     pool: WorkerPool
+    writer: Writer
     queries: dict[str, NamedQuery]
     query_timeout: float
     max_results: int
     update_token: str | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
-    upload_dir: Path | None = None
-    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    upload_dir: Path = field(default_factory=Path)
+    policy: Policy = field(default_factory=Policy)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -41,7 +48,9 @@ class Service:
         max_results: int | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        user: bool = False,
     ) -> dict[str, Any]:
+        """Run a query in a worker; a `user` query (not the service's own) is checked for SERVICE there."""
         request = {
             "op": "query",
             "sparql": sparql,
@@ -49,8 +58,12 @@ class Service:
             "max_results": max_results or self.max_results,
             "default_graphs": default_graphs or [],
             "named_graphs": named_graphs or [],
+            "policy": self._policy() if user else None,
         }
         return self._run(request)
+
+    def _policy(self) -> dict[str, list[str]]:
+        return {"services": sorted(self.policy.services), "load_hosts": sorted(self.policy.load_hosts)}
 
     def rows(self, sparql: str) -> list[dict[str, str]]:
         """SELECT rows as plain {variable: value} dicts, unbound variables left out."""
@@ -62,6 +75,8 @@ class Service:
         """The rows of an internal query (queries/internal/NAME.rq), its parameters bound as terms."""
         try:
             text = bind(internal_query(name), values)
+        except BlankValueError as exc:
+            raise HTTPException(400, str(exc)) from exc
         except QueryError as exc:  # a value that is no term of the parameter's type
             raise HTTPException(422, str(exc)) from exc
         return self.rows(text)
@@ -74,14 +89,16 @@ class Service:
             return self.pool.run(request, self.query_timeout)
         except QuerySyntaxError as exc:
             raise HTTPException(400, f"malformed query: {exc}") from exc
+        except QueryRefused as exc:
+            raise HTTPException(400, str(exc)) from exc
         except ResultTooLarge as exc:
             raise HTTPException(400, f"{exc}; add a LIMIT or narrow the query") from exc
-        except QueryTimeout as exc:
+        except (QueryTimeout, QueryOverMemory) as exc:
             raise HTTPException(503, str(exc)) from exc
         except PoolBusy as exc:
             raise HTTPException(503, str(exc)) from exc
         except WorkerFailed as exc:
-            raise HTTPException(500, f"query failed: {exc}") from exc
+            raise HTTPException(500, self.public(f"query failed: {exc}")) from exc
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -98,18 +115,24 @@ class Service:
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
-    def write(self, action: Callable[[Store], T]) -> T:
-        """Run `action(store)` with the store opened for writing, one writer at a time.
+    def write(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Run a write (update, ingest) in the writer process; workers older than what it left are renewed."""
+        if request.get("op") == "update":
+            request = {**request, "policy": self._policy()}
+        try:
+            reply = self.writer.run(request, timeout)
+        except (WriteRefused, WriteInvalid) as exc:
+            raise HTTPException(400, self.public(str(exc))) from exc
+        except WriteOverrun as exc:
+            raise HTTPException(503, str(exc)) from exc
+        except WriteFailed as exc:
+            raise HTTPException(500, self.public(f"the write failed: {exc}")) from exc
+        self.pool.refresh(int(reply.get("generation", 0)))
+        return reply
 
-        The store is opened only for the write, so the read-only workers never compete with a
-        long-lived writer; those that see an older generation than the write left are renewed,
-        because a read-only open sees a snapshot.
-        """
-        with self._write_lock:
-            store = open_store(self.store_path)
-            try:
-                return action(store)
-            finally:
-                generation = store.generation()
-                store.close()  # releases the store's lock for the next writer
-                self.pool.refresh(generation)
+    def public(self, text: str) -> str:
+        """A message without the server's own paths: the store and upload folders are named, not located."""
+        for folder, name in ((self.upload_dir, "<uploads>"), (self.store_path, "<store>")):
+            for form in sorted({str(folder.resolve()), str(folder.absolute())}, key=len, reverse=True):
+                text = text.replace(form, name)
+        return text

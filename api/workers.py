@@ -2,35 +2,38 @@
 
 The embedded store (Oxigraph) cannot cancel a running query: a thread that stops waiting leaves
 the evaluation running and holding a core. So every query runs in a separate process that opened the store
-read-only; when a query overruns its time budget, the parent kills that process (SIGKILL, which
-really stops the work), reaps it and starts a replacement in the background. Other requests keep
-being served by the other workers meanwhile.
+read-only; when a query overruns its time budget or its memory limit, the parent kills that process
+(SIGKILL, which really stops the work: kg.watchdog), reaps it and starts a replacement in the
+background. Other requests keep being served by the other workers meanwhile.
 
 Workers talk over a `multiprocessing` pipe with plain picklable data: a request is a dict with an
 `op`, a reply is `("ok", payload)` or `("error", kind, message)`. A worker announces itself with the
 store generation it sees; the pool renews a worker whose generation is older than the store's.
+A user's query (`request["policy"]` set) is checked for SERVICE in the worker, inside the budget:
+parsing is work a hostile text can make long.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import queue
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from api.guard import Policy, Refused, check_query
 from kg.store import TURTLE, SparqlSyntaxError, Store, TooManyResults, open_store
-
-# Spawned, not forked: the server process has threads (uvicorn, this pool) that fork would copy badly.
-_CTX = mp.get_context("spawn")
+from kg.watchdog import Child, ChildDied, Overrun
 
 
 class QueryTimeout(Exception):
     """The query ran past its time budget; its worker was killed."""
+
+
+class QueryOverMemory(Exception):
+    """The query used more memory than a worker may; its worker was killed."""
 
 
 class ResultTooLarge(Exception):
@@ -39,6 +42,10 @@ class ResultTooLarge(Exception):
 
 class QuerySyntaxError(Exception):
     """The query (or update) does not parse."""
+
+
+class QueryRefused(Exception):
+    """The query uses a feature the service does not allow (SERVICE, LOAD)."""
 
 
 class PoolBusy(Exception):
@@ -52,6 +59,7 @@ class WorkerFailed(Exception):
 _ERRORS: dict[str, type[Exception]] = {
     "too_many": ResultTooLarge,
     "syntax": QuerySyntaxError,
+    "refused": QueryRefused,
     "error": WorkerFailed,
 }
 
@@ -60,6 +68,8 @@ _ERRORS: dict[str, type[Exception]] = {
 
 
 def _run_query(store: Store, request: dict[str, Any]) -> tuple[str, Any]:
+    if request.get("policy") is not None:
+        check_query(request["sparql"], Policy.of(**request["policy"]))
     try:
         answer = store.query(
             request["sparql"], graph_format=request.get("rdf_format") or TURTLE, max_results=request["max_results"],
@@ -81,6 +91,8 @@ def _run_flows(store: Store, request: dict[str, Any]) -> tuple[str, Any]:
 
 
 def _worker_main(conn: Connection, store_path: str) -> None:
+    import rdflib.plugins.sparql.parser  # noqa: F401  (now, not in the first user query's time budget)
+
     try:
         store = open_store(store_path, read_only=True)
         generation = store.generation()
@@ -98,6 +110,8 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             reply = ops[request["op"]](store, request)
         except SparqlSyntaxError as exc:
             reply = ("error", "syntax", str(exc))
+        except Refused as exc:
+            reply = ("error", "refused", str(exc))
         except Exception as exc:  # anything else is the request's failure, not the worker's
             reply = ("error", "error", f"{type(exc).__name__}: {exc}")
         conn.send(reply)
@@ -108,28 +122,27 @@ def _worker_main(conn: Connection, store_path: str) -> None:
 
 @dataclass
 class Worker:
-    process: BaseProcess
-    conn: Connection
+    child: Child
     generation: int
 
     @property
     def pid(self) -> int:
-        assert self.process.pid is not None
-        return self.process.pid
+        return self.child.pid
 
     def stop(self) -> None:
-        self.process.kill()  # SIGKILL: the only way to stop a query inside the embedded store
-        self.process.join(timeout=10)
-        self.conn.close()
+        self.child.kill()  # SIGKILL: the only way to stop a query inside the embedded store
 
 
 class WorkerPool:
     """`size` worker processes over one store; `run(request, timeout)` from any thread."""
 
-    def __init__(self, store_path: Path | str, size: int = 2, start_timeout: float = 60.0) -> None:
+    def __init__(
+        self, store_path: Path | str, size: int = 2, start_timeout: float = 60.0, max_rss: int | None = None
+    ) -> None:
         self.store_path = str(store_path)
         self.size = size
         self.start_timeout = start_timeout
+        self.max_rss = max_rss  # bytes of resident memory a worker may use while it runs a query
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: dict[int, Worker] = {}
@@ -143,25 +156,19 @@ class WorkerPool:
         return self
 
     def _spawn(self) -> Worker:
-        parent, child = _CTX.Pipe()
-        process = _CTX.Process(
-            target=_worker_main, args=(child, self.store_path), daemon=True, name="fundkg-query-worker"
-        )
-        process.start()
-        child.close()
-        if not parent.poll(self.start_timeout):
-            process.kill()
-            raise WorkerFailed(f"query worker did not start within {self.start_timeout}s")
+        child = Child.start(_worker_main, (self.store_path,), name="fundkg-query-worker")
         try:
-            hello = parent.recv()
-        except EOFError as exc:
+            hello = child.receive(self.start_timeout)
+        except Overrun as exc:
+            raise WorkerFailed(f"query worker did not start within {self.start_timeout}s") from exc
+        except ChildDied as exc:
             raise WorkerFailed("query worker exited while starting") from exc
         if hello[0] != "ready":
-            process.join(timeout=5)
+            child.kill()
             raise WorkerFailed(hello[2])
         # The generation of the worker's own snapshot: a write that finishes while the worker
         # starts leaves it stale (renewed on first use), never taken for fresh.
-        worker = Worker(process, parent, hello[1])
+        worker = Worker(child, hello[1])
         with self._lock:
             self._all[worker.pid] = worker
         return worker
@@ -191,22 +198,27 @@ class WorkerPool:
             return sorted(self._all)
 
     def run(self, request: dict[str, Any], timeout: float) -> Any:
-        """Run one request; raise QueryTimeout (worker killed), ResultTooLarge, QuerySyntaxError …"""
+        """Run one request; raise QueryTimeout or QueryOverMemory (worker killed), ResultTooLarge, …"""
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty as exc:
             raise PoolBusy(f"every query worker stayed busy for {timeout:g}s; try again later") from exc
-        if worker.generation < self._generation or not worker.process.is_alive():
+        if worker.generation < self._generation or not worker.child.alive():
             # Opened before the store changed (read-only opens see a snapshot) or died: replace it.
             self._retire(worker)
             return self.run(request, timeout)
+        pid = worker.pid
         try:
-            worker.conn.send(request)
-            if not worker.conn.poll(timeout):
-                self._retire(worker, killed=True)
-                raise QueryTimeout(f"the query ran past its time budget of {timeout:g}s and was stopped")
-            reply = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
+            reply = worker.child.call(request, timeout, self.max_rss)
+        except Overrun as exc:
+            with self._lock:
+                self._all.pop(pid, None)
+            self.killed.append(pid)
+            self._replace_later()
+            if exc.kind == "memory":
+                raise QueryOverMemory(f"the query {exc}") from exc
+            raise QueryTimeout(f"the query {exc}") from exc
+        except ChildDied as exc:
             self._retire(worker)
             raise WorkerFailed("the query worker died while running the query") from exc
         self._idle.put(worker)

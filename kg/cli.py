@@ -12,24 +12,52 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 
 from kg import __version__
-from kg.errors import FundKGError
+from kg.errors import FundKGError, shown
 
 if TYPE_CHECKING:
     from kg.store import Store, Term
 
+console = Console()
+err = Console(stderr=True, soft_wrap=True)  # a message is one line, however long
+
+
+def _plain(text: object, style: str = "") -> Text:
+    """Text printed as it is: a file name such as `x[/red]` or `[bold]a.txt` is no rich markup."""
+    return Text(shown(str(text)), style=style)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{shown(exc.filename)}: {exc.strerror or exc}"
+    return " ".join(shown(str(exc)).split("\n"))
+
+
+class _Commands(TyperGroup):
+    """Every command: a user's mistake (a missing file, a folder that is no store …) is one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (FundKGError, OSError) as exc:
+            err.print(_plain(f"error: {_one_line(exc)}", "red"))
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="FundKG: build and query a knowledge graph of Chinese public fund flows from budget disclosures.",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
 
 DEFAULT_STORE = Path(os.environ.get("FUNDKG_STORE", "fundkg-store"))
 StoreOption = Annotated[
@@ -41,7 +69,7 @@ def _open_store(path: Path, *, must_exist: bool = True, read_only: bool = False)
     from kg.store import open_store
 
     if must_exist and not path.exists():
-        err.print(f"[red]No store at {path}[/red]: run `fundkg build PATH --store {path}` first.")
+        err.print(_plain(f"No store at {path}: run `fundkg build PATH --store {path}` first.", "red"))
         raise typer.Exit(2)
     return open_store(path, read_only=read_only)
 
@@ -61,7 +89,7 @@ def _print_summary(store: Store) -> None:
         for col in ("file", "publisher", "fiscal year", "kind"):
             reports.add_column(col, overflow="fold")
         for row in summary.reports:
-            reports.add_row(*row)
+            reports.add_row(*(_plain(cell) for cell in row))
         console.print(reports)
 
 
@@ -77,6 +105,10 @@ def build(
     from kg.build import iter_report_files
     from kg.linking import link as run_link
 
+    missing = [p for p in paths if not p.exists()]
+    if missing:  # before the store is opened: a typo must not leave an empty store behind
+        err.print(_plain(f"error: no such file or folder: {', '.join(shown(p) for p in missing)}", "red"))
+        raise typer.Exit(2)
     fund_store = _open_store(store, must_exist=False)
     total = len(iter_report_files(paths))
     with Progress(
@@ -84,7 +116,7 @@ def build(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         console=err,
         disable=quiet,
         transient=True,
@@ -92,12 +124,12 @@ def build(
         task = progress.add_task("", total=total)
 
         def advance(path: Path) -> None:
-            progress.update(task, advance=1, description=path.name)
+            progress.update(task, advance=1, description=shown(path.name))
 
         result = run_build(paths, fund_store, progress=advance, max_bytes=int(max_mb * 1024 * 1024))
-    for failure in result.failed:
-        err.print(f"[red]skipped[/red] {failure.message}")
     linked = run_link(fund_store)  # after every build, so that links never go stale
+    for failure in result.failed:
+        err.print(Text.assemble(("skipped ", "red"), _plain(failure.message)))
     if not quiet:
         console.print(
             f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
@@ -162,7 +194,7 @@ def query(
         named = get_query(name)
         text = bind(named, _parse_params(param or []))
     except FundKGError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(_plain(exc, "red"))
         raise typer.Exit(2) from exc
     fund_store = _open_store(store, read_only=True)
     results_format = {"csv": "text/csv", "json": "application/sparql-results+json"}.get(fmt)
@@ -175,7 +207,7 @@ def query(
         for v in answer.results.columns:
             table.add_column(v, overflow="fold")
         for row in answer.results.terms:
-            table.add_row(*(_cell(t) for t in row))
+            table.add_row(*(_plain(_cell(t)) for t in row))
         console.print(table)
         console.print(f"{len(answer.results)} row(s)")
     else:  # SELECT as CSV or JSON, or a graph
@@ -215,6 +247,9 @@ def export(
     """Export the store. nq/trig/jsonld keep the named graphs; ttl/nt give their union."""
     if fmt not in _EXPORT_FORMATS:
         raise typer.BadParameter(f"format must be one of {', '.join(_EXPORT_FORMATS)}")
+    if output is not None and not output.parent.is_dir():
+        err.print(_plain(f"error: cannot write {output}: the folder {output.parent} does not exist", "red"))
+        raise typer.Exit(2)
     fund_store = _open_store(store, read_only=True)
     if output is None:
         fund_store.dump(sys.stdout.buffer, _EXPORT_FORMATS[fmt])
@@ -222,7 +257,7 @@ def export(
     else:
         with output.open("wb") as handle:
             fund_store.dump(handle, _EXPORT_FORMATS[fmt])
-        err.print(f"wrote {output}")
+        err.print(_plain(f"wrote {output}"))
 
 
 def _jsonable(value: Any) -> Any:
@@ -250,13 +285,16 @@ def extract(
     from kg.extract.pipeline import extract_report
     from kg.readers import read_document
 
+    if not file.is_file():
+        err.print(_plain(f"error: {file}: {'a folder, not a report file' if file.is_dir() else 'no such file'}", "red"))
+        raise typer.Exit(2)
     try:
         records = extract_report(read_document(file))
     except FundKGError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(_plain(exc, "red"))
         raise typer.Exit(1) from exc
     payload = {
-        "file": str(file),
+        "file": shown(file),
         "sha256": records.document.sha256,
         "media_type": records.document.media_type,
         "extractor_version": records.extractor_version,
@@ -269,11 +307,11 @@ def extract(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     meta = records.metadata
-    console.print(f"[bold]{meta.title}[/bold]")
-    console.print(
+    console.print(_plain(meta.title, "bold"))
+    console.print(_plain(
         f"publisher: {meta.publisher.name if meta.publisher else '?'}; fiscal year: {meta.fiscal_year}; "
         f"kind: {meta.kind.value}; published: {meta.publication_date or '?'}"
-    )
+    ))  # fmt: skip
     console.print(
         f"{len(records.organisations)} organisations, {len(records.citations)} citations, "
         f"{len(records.amounts)} amounts (use --json for all records)"
@@ -294,7 +332,7 @@ def validate(
     if report.conforms:
         console.print("[green]conforms[/green]: the store satisfies every SHACL shape.")
     else:
-        console.print(report.text)
+        console.print(report.text, markup=False, highlight=False)
         console.print(f"[red]{report.violations} violation(s)[/red]")
     found = fund_store.select(get_query("consistency-issues").text)
     issues = [dict(zip(found.columns, row, strict=True)) for row in found.terms]
@@ -303,7 +341,8 @@ def validate(
         for col in ("file", "kind", "description", "expected", "found", "tolerance"):
             table.add_column(col, overflow="fold")
         for row in issues:
-            table.add_row(*(_cell(row[c]) for c in ("file", "kind", "description", "expected", "found", "tolerance")))
+            cells = ("file", "kind", "description", "expected", "found", "tolerance")
+            table.add_row(*(_plain(_cell(row[c])) for c in cells))
         console.print(table)
     else:
         console.print("no consistency issues: every checked sum in the reports holds.")
@@ -328,15 +367,17 @@ def trace(
 
     if up and down:
         raise typer.BadParameter("--up and --down exclude each other")
+    if not programme.strip():
+        raise typer.BadParameter("--programme is blank: give (part of) a programme name")
     result = build_trace(_open_store(store, read_only=True), programme, region=region, year=year, phase=phase)
     if as_json:
         sys.stdout.write(json.dumps(to_sankey(result), ensure_ascii=False, indent=2) + "\n")
         return
     if not result.programmes:
-        err.print(f"[yellow]no fund flows for a programme matching {programme!r}[/yellow]")
+        err.print(_plain(f"no fund flows for a programme matching {programme!r}", "yellow"))
         raise typer.Exit(1)
-    console.print(f"[bold]{' / '.join(result.programmes)}[/bold]")
-    console.print(render_text(result, up=up), highlight=False, soft_wrap=True)
+    console.print(_plain(" / ".join(result.programmes), "bold"))
+    console.print(render_text(result, up=up), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -351,9 +392,9 @@ def remove(
 
     fund_store = _open_store(store)
     if not fund_store.remove_report(report_iri(report_key(Path(file_name))).value):
-        err.print(f"[red]no report named {file_name} in {store}[/red]")
+        err.print(_plain(f"no report named {file_name} in {store}", "red"))
         raise typer.Exit(1)
-    console.print(f"removed {file_name}")
+    console.print(_plain(f"removed {file_name}"))
     run_link(fund_store)  # drop the links to the flows that went with the report
 
 
@@ -378,12 +419,25 @@ def serve(
     timeout: Annotated[float, typer.Option(help="Time budget per query, in seconds.")] = 30.0,
     max_results: Annotated[int, typer.Option(help="Most result rows (or triples) one query may return.")] = 100_000,
     workers: Annotated[int, typer.Option(min=1, help="Query worker processes (a query that overruns is killed).")] = 2,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option("--allow-service", help="A SERVICE endpoint queries may call (repeat; none by default)."),
+    ] = None,
+    allow_load: Annotated[
+        list[str] | None,
+        typer.Option("--allow-load", help="A host (or host:port) updates may LOAD from over http(s) (repeat)."),
+    ] = None,
+    write_timeout: Annotated[float, typer.Option(help="Time budget of an upload or update, in seconds.")] = 300.0,
+    max_memory: Annotated[
+        float, typer.Option(help="MiB of memory a query worker or the writer may use before it is killed.")
+    ] = 2048.0,
+    max_upload: Annotated[float, typer.Option(help="Largest upload (or POST body), in MiB.")] = 20.0,
 ) -> None:
     """Serve the store: SPARQL endpoint at /sparql, named queries as REST at /api, pages at /."""
     from api.app import serve as run_server
 
     _open_store(store, read_only=True)  # fail here, clearly, when there is no store
-    console.print(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
+    console.print(_plain(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)"))
     run_server(
         store,
         host=host,
@@ -392,6 +446,11 @@ def serve(
         query_timeout=timeout,
         max_results=max_results,
         workers=workers,
+        allow_service=allow_service or (),
+        allow_load=allow_load or (),
+        write_timeout=write_timeout,
+        max_memory_mb=max_memory,
+        max_upload_mb=max_upload,
     )
 
 

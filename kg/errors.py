@@ -6,6 +6,16 @@ import traceback
 from pathlib import Path
 
 
+def shown(path: Path | str) -> str:
+    """A path as text any terminal or encoder takes: bytes of a name that are not UTF-8 (which Python
+    keeps as lone surrogates) written as \\xNN, so the same name always reads the same."""
+    text = str(path)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # surrogates that stand for no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class FundKGError(Exception):
     """Base class of every error FundKG raises on purpose."""
 
@@ -18,7 +28,7 @@ class ReportError(FundKGError):
     def __init__(self, path: Path | str, detail: str = "") -> None:
         self.path = Path(path)
         self.detail = detail
-        message = f"{self.path}: {self.problem}"
+        message = f"{shown(self.path)}: {self.problem}"
         if detail:
             message += f" ({detail})"
         super().__init__(message)
@@ -52,6 +62,12 @@ class EncodingError(ReportError):
     problem = "text encoding could not be determined"
 
 
+class UnexpectedError(ReportError):
+    """A report failed in a way no reader or extractor names: a bug, caught so that the batch goes on."""
+
+    problem = "failed unexpectedly (a bug in FundKG; please report it with the file)"
+
+
 class QueryError(FundKGError):
     """A named query is missing, malformed, or was given bad parameters."""
 
@@ -70,3 +86,10 @@ def error_text(exc: BaseException) -> str:
     """An exception as one line: its type and message."""
     return "".join(traceback.format_exception_only(type(exc), exc)).strip().replace("\n", " ")
 
+
+
+def unexpected(path: Path | str, exc: BaseException, stage: str = "") -> UnexpectedError:
+    """An error no reader or extractor names, as the report's failure: its type, message and where."""
+    where = where_raised(exc)
+    detail = (f"{stage}: " if stage else "") + error_text(exc) + (f" at {where}" if where else "")
+    return UnexpectedError(path, detail)

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, level_rank, yuan_text
 from kg.lexicon.names import fund_core, names_match
@@ -167,8 +168,15 @@ def _rows(store: Store, name: str) -> list[Row]:
     return store.select(internal_query(name).text).rows
 
 
-def _same_programme(a: str, b: str) -> bool:
-    return names_match(fund_core(a), fund_core(b))
+@lru_cache(maxsize=65536)
+def _core(name: str) -> str:
+    return fund_core(name)
+
+
+@lru_cache(maxsize=65536)
+def _cores_match(a: str, b: str) -> bool:
+    """Fund names compared by their cores (memoised: a store names a few funds many times over)."""
+    return names_match(a, b)
 
 
 # -- reading the store -----------------------------------------------------------------------------
@@ -201,39 +209,54 @@ def _allocations(store: Store) -> list[Flow]:
     return out
 
 
+def _payee_regions(store: Store) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+    """Organisation IRI → its (region, region name, region level) as the reports describe it."""
+    out: dict[str, list[tuple[str | None, str | None, str | None]]] = defaultdict(list)
+    for row in _rows(store, "linking-payee-regions"):
+        out[str(row["org"])].append((_value(row, "region"), _value(row, "regionName"), _value(row, "regionLevel")))
+    return out
+
+
 def _receipts(store: Store) -> list[Flow]:
     """One receipt per report, programme, payee and levels: the flow of the preferred phase."""
+    regions = _payee_regions(store)
     best: dict[tuple[str, str, str, frozenset[str]], list[Flow]] = {}
     for row in _rows(store, "linking-receipts"):
-        levels = _levels(row)
-        region_level = _value(row, "regionLevel")
-        if region_level and any(level_rank(lv) >= level_rank(region_level) for lv in levels):
-            continue  # the payee's own level (or below): its own money, not received
-        flow = Flow(
-            side="receipt",
-            iri=str(row["flow"]),
-            report=str(row["report"]),
-            file=str(row["file"]),
-            programme=str(row["pname"]),
-            levels=levels,
-            year=_value(row, "year"),
-            amount=Decimal(row["amount"]),  # type: ignore[arg-type]
-            phase=str(row["phase"]),
-            region=_value(row, "region"),
-            region_name=_value(row, "regionName"),
-            party=str(row["payee"]),
-            party_name=str(row["payeeName"]),
-            number=_value(row, "number"),
-            label=_value(row, "label"),
-        )
-        key = (flow.report, str(row["programme"]), flow.party or "", levels)
-        kept = best.get(key)
-        rank = RECEIPT_PHASES.index(flow.phase)
-        if kept is None or rank < RECEIPT_PHASES.index(kept[0].phase):
-            best[key] = [flow]
-        elif rank == RECEIPT_PHASES.index(kept[0].phase):
-            kept.append(flow)  # two statements in one phase (prose and table disagree): both are tried
+        # A payee described with several regions gives a receipt for each, as one region would.
+        for region, region_name, region_level in regions.get(str(row["payee"])) or [(None, None, None)]:
+            _receipt(row, region, region_name, region_level, best)
     return sorted((f for flows in best.values() for f in flows), key=lambda f: (f.file, f.iri))
+
+
+def _receipt(row: Row, region: str | None, region_name: str | None, region_level: str | None,
+             best: dict[tuple[str, str, str, frozenset[str]], list[Flow]]) -> None:  # fmt: skip
+    levels = _levels(row)
+    if region_level and any(level_rank(lv) >= level_rank(region_level) for lv in levels):
+        return  # the payee's own level (or below): its own money, not received
+    flow = Flow(
+        side="receipt",
+        iri=str(row["flow"]),
+        report=str(row["report"]),
+        file=str(row["file"]),
+        programme=str(row["pname"]),
+        levels=levels,
+        year=_value(row, "year"),
+        amount=Decimal(row["amount"]),  # type: ignore[arg-type]
+        phase=str(row["phase"]),
+        region=region,
+        region_name=region_name,
+        party=str(row["payee"]),
+        party_name=str(row["payeeName"]),
+        number=_value(row, "number"),
+        label=_value(row, "label"),
+    )
+    key = (flow.report, str(row["programme"]), flow.party or "", levels)
+    kept = best.get(key)
+    rank = RECEIPT_PHASES.index(flow.phase)
+    if kept is None or rank < RECEIPT_PHASES.index(kept[0].phase):
+        best[key] = [flow]
+    elif rank == RECEIPT_PHASES.index(kept[0].phase):
+        kept.append(flow)  # two statements in one phase (prose and table disagree): both are tried
 
 
 def _citations(store: Store) -> dict[str, set[str]]:
@@ -257,10 +280,16 @@ class _Linker:
         self.receipts = receipts
         self.citations = citations
         self.parents = parents
-        self.by_region: dict[str, list[Flow]] = defaultdict(list)
+        # Candidates by recipient region, then by the core of the fund's name: a receipt compares its
+        # programme with the few names allocated to its region, not with every allocation.
+        self.by_region: dict[str, dict[str, list[Flow]]] = defaultdict(lambda: defaultdict(list))
         for a in allocations:
             if a.region is not None:
-                self.by_region[a.region].append(a)
+                self.by_region[a.region][_core(a.programme)].append(a)
+        self.order = {a.iri: i for i, a in enumerate(allocations)}
+        self.receipts_by_region: dict[str | None, list[Flow]] = defaultdict(list)
+        for r in receipts:
+            self.receipts_by_region[r.region].append(r)
         self.ambiguous: dict[str, set[str]] = defaultdict(set)  # allocation → receipts it was one of several for
         self.structural: dict[str, set[str]] = defaultdict(set)  # allocation → receipts it matched but for amount
 
@@ -277,7 +306,10 @@ class _Linker:
         if receipt.region is None:
             return Unlinked(receipt, "payee-region-unknown", f"the region of {receipt.party_name} is unknown")
         where = receipt.region_name or receipt.region
-        pool = [a for a in self.by_region.get(receipt.region, []) if _same_programme(a.programme, receipt.programme)]
+        core = _core(receipt.programme)
+        named = self.by_region.get(receipt.region, {})
+        pool = sorted((a for other, flows in named.items() if _cores_match(other, core) for a in flows),
+                      key=lambda a: self.order[a.iri])  # fmt: skip
         if not pool:
             return Unlinked(receipt, "no-candidate", f"no allocation of this programme to {where} in the graph")
         above = self.ancestors(receipt.region)
@@ -323,8 +355,7 @@ class _Linker:
         if allocation.region is None:
             return Unlinked(allocation, "recipient-unresolved", f"{allocation.label or '?'} names no known region")
         where = allocation.region_name or allocation.region
-        local = [r for r in self.receipts if r.region == allocation.region]
-        if not local:
+        if not self.receipts_by_region.get(allocation.region):
             return Unlinked(allocation, "no-receipt", f"no report from {where} in the graph")
         if allocation.iri in self.ambiguous:
             return Unlinked(allocation, "several-candidates", "its receipt matches several allocations equally",

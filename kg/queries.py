@@ -195,8 +195,25 @@ def get_query(name_or_path: str) -> NamedQuery:
 # Escapes in a string literal, as Oxigraph writes them (tests compare): ECHARs, other controls as \uXXXX.
 _ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 _ESCAPED = re.compile(r'[\x00-\x1f\x7f"\\\ufffe\uffff]')
-# An absolute IRI: a scheme, then no character N-Triples forbids in an IRI and no bad %-escape.
-_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?:[^\s\x00-\x20\x7f<>\"{}|\\^`%]|%[0-9A-Fa-f]{2})*$")
+# An absolute IRI by the grammar of RFC 3987, which Oxigraph's parser checks: what passes here is
+# never a syntax error of the query it is bound into.
+_UCS = (
+    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020000-\U0002fffd\U00030000-\U0003fffd"
+    "\U00040000-\U0004fffd\U00050000-\U0005fffd\U00060000-\U0006fffd\U00070000-\U0007fffd\U00080000-\U0008fffd"
+    "\U00090000-\U0009fffd\U000a0000-\U000afffd\U000b0000-\U000bfffd\U000c0000-\U000cfffd\U000d0000-\U000dfffd"
+    "\U000e1000-\U000efffd"
+)
+_PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_PCT = "%[0-9A-Fa-f]{2}"
+_PCHAR = f"(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@{_UCS}]|{_PCT})"
+_IRI = re.compile(
+    rf"[A-Za-z][A-Za-z0-9+.\-]*:"
+    rf"(?://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:{_UCS}]|{_PCT})*@)?"  # user information
+    rf"(?P<host>\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]"
+    rf"|(?:[A-Za-z0-9\-._~!$&'()*+,;={_UCS}]|{_PCT})*)(?::[0-9]*)?(?:/{_PCHAR}*)*"
+    rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"  # a path without authority
+    rf"(?:\?(?:{_PCHAR}|[/?{_PRIVATE}])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -218,23 +235,63 @@ def nt_literal(value: str, *, datatype: str | None = None, language: str | None 
 
 def nt_iri(value: str) -> str:
     """An absolute IRI in N-Triples syntax; ValueError when `value` is none."""
-    if not _IRI.match(value):
+    match = _IRI.fullmatch(value)
+    if match is None or not _valid_host(match.group("host")):
         raise ValueError("not an absolute IRI")
     return f"<{value}>"
+
+
+def _valid_host(host: str | None) -> bool:
+    """An IPv6 literal host must be an IPv6 address (the grammar above only bounds its characters)."""
+    if not host or not host.startswith("[") or host.startswith("[v"):
+        return True
+    import ipaddress
+
+    try:
+        ipaddress.IPv6Address(host[1:-1])
+    except ValueError:
+        return False
+    return True
+
+
+class BlankValueError(QueryError):
+    """A parameter was given a value of white space only (which would match everything)."""
+
+
+MAX_DIGITS = 40  # digits of an integer or decimal parameter
+MAX_EXPONENT = 40  # |exponent| of a decimal parameter: 1e50000000 would be written out in full
+_DECIMAL = re.compile(r"[+-]?(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
+
+
+def _decimal(raw: str) -> str:
+    """A decimal written out (xsd:decimal has no exponent), bounded before anything is expanded."""
+    match = _DECIMAL.fullmatch(raw) if len(raw) <= 4 * MAX_DIGITS else None
+    if match is None or not (match.group("int") or match.group("frac")):
+        raise ValueError("not a decimal number")
+    if len(match.group("int") or "") + len(match.group("frac") or "") > MAX_DIGITS:
+        raise ValueError(f"more than {MAX_DIGITS} digits")
+    exponent = (match.group("exp") or "0").lstrip("+-")
+    if len(exponent) > 6 or int(exponent) > MAX_EXPONENT:
+        raise ValueError(f"an exponent beyond ±{MAX_EXPONENT}")
+    return format(Decimal(raw), "f")
 
 
 def to_term(param: Parameter, value: Any) -> str:
     """Turn one user-supplied value into the RDF term the query expects, in N-Triples syntax."""
     raw = str(value).strip()
+    if not raw:
+        raise BlankValueError(f"parameter {param.name!r} is blank: give a value, or leave the parameter out")
     if param.allowed and raw not in param.allowed:
         raise QueryError(f"parameter {param.name!r} must be one of {list(param.allowed)}, not {raw!r}")
     try:
         if param.type == "iri":
             return nt_iri(raw)
         if param.type == "integer":
+            if not re.fullmatch(rf"[+-]?\d{{1,{MAX_DIGITS}}}", raw):
+                raise ValueError(f"an integer has 1 to {MAX_DIGITS} digits")
             return nt_literal(str(int(raw)), datatype=XSD.integer)
         if param.type == "decimal":
-            return nt_literal(format(Decimal(raw), "f"), datatype=XSD.decimal)
+            return nt_literal(_decimal(raw), datatype=XSD.decimal)
         if param.type == "year":
             if not re.fullmatch(r"\d{4}", raw):
                 raise ValueError("a year has four digits")
@@ -256,7 +313,8 @@ def to_term(param: Parameter, value: Any) -> str:
             return nt_literal(number.canonical)
         return nt_literal(raw, language=param.language)
     except (ValueError, InvalidOperation) as exc:
-        raise QueryError(f"parameter {param.name!r}: {raw!r} is not a valid {param.type} ({exc})") from exc
+        shown = raw if len(raw) <= 60 else raw[:57] + "…"
+        raise QueryError(f"parameter {param.name!r}: {shown!r} is not a valid {param.type} ({exc})") from exc
 
 
 def bind(query: NamedQuery, values: dict[str, Any]) -> str:

@@ -95,7 +95,7 @@ def _clean_number(raw: str) -> str | None:
     if text.count(".") > 1:
         return None
     integer, _, fraction = text.partition(".")
-    if not _valid_grouping(integer):
+    if not _valid_grouping(integer) or "," in fraction:  # 12.3,456: no number (Decimal refused it)
         return None
     return integer.replace(",", "") + ("." + fraction if fraction else "")
 

@@ -12,7 +12,9 @@ from kg.vocab import CODE_NS, GRAPH_NS, ID_NS
 
 def digest(*parts: object, length: int = 16) -> str:
     joined = "\u241f".join(str(p) for p in parts)  # a separator that never occurs in reports
-    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:length]
+    # surrogatepass: a file name that is not UTF-8 holds lone surrogates; they hash as themselves
+    # (text without them encodes exactly as UTF-8, so no IRI changes).
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
 def report_iri(report_key: str) -> NamedNode:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import Literal
 
+from kg.errors import shown
 from kg.rdf import iris
 from kg.rdf.literals import decimal, typed, zh
 from kg.rdf.mapper import ReportMapper
@@ -40,7 +41,7 @@ def map_report_node(m: ReportMapper) -> None:
         [
             (RDF.type, FKG.SourceFile),
             (RDF.type, DCAT.Distribution),
-            (FKG.fileName, Literal(doc.source.name)),
+            (FKG.fileName, Literal(shown(doc.source.name))),
             (FKG.sha256, Literal(doc.sha256)),
             (DCAT.mediaType, Literal(doc.media_type)),
         ],

@@ -12,7 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.document import Document
-from kg.errors import EmptyFileError, FileTooLargeError, UnsupportedFormatError
+from kg.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    FileTooLargeError,
+    ReportError,
+    UnsupportedFormatError,
+    unexpected,
+)
+from kg.readers.limits import check_document
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -59,7 +67,18 @@ def read_document(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         raise FileTooLargeError(path, f"{size} bytes > limit of {max_bytes}")
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    document = _reader_for(suffix)(path, data, sha256)
+    try:
+        document = _reader_for(suffix)(path, data, sha256)
+    except ReportError:
+        raise
+    except MemoryError as exc:
+        raise FileTooLargeError(path, "reading it needs more memory than there is") from exc
+    except RecursionError as exc:
+        raise CorruptFileError(path, "its structure is nested too deeply to read") from exc
+    except Exception as exc:  # every reader names its library's errors: anything else is a bug
+        raise unexpected(path, exc) from exc
     if not document.text.strip():
         raise EmptyFileError(path, "no text could be extracted")
+    filled = sum(1 for table in document.tables for row in table.rows for cell in row.cells if cell.text)
+    check_document(path, document.text, filled)
     return document

@@ -15,7 +15,7 @@ from pathlib import Path
 from kg.document import Document, DocumentBuilder
 from kg.errors import CorruptFileError, EncryptedFileError, MissingToolError
 from kg.normalize import is_traditional, normalise_text
-from kg.readers.text import add_lines
+from kg.readers.text import add_lines, check_raw
 
 MEDIA_TYPE = "application/msword"
 TIMEOUT_SECONDS = 60
@@ -50,6 +50,7 @@ def antiword_text(path: Path, data: bytes) -> str:
 
 def read(path: Path, data: bytes, sha256: str) -> Document:
     raw = antiword_text(path, data)
+    check_raw(path, raw)
     traditional = is_traditional(raw)
     normalised = normalise_text(raw, traditional=traditional)
     builder = DocumentBuilder(normalised)

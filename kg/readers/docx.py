@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from lxml import etree
 from kg.document import Document
 from kg.errors import CorruptFileError, EncryptedFileError
 from kg.readers.assemble import assemble
-from kg.readers.limits import check_archive, check_cells
+from kg.readers.limits import ZIP_ERRORS, check_archive, check_cells
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -187,8 +185,7 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     try:
         document = open_docx(io.BytesIO(data))
         items = _items(document.element.body, _style_table(document))
-    except (zipfile.BadZipFile, zlib.error, PackageNotFoundError, KeyError, ValueError, EOFError,
-            etree.XMLSyntaxError) as exc:  # fmt: skip
-        raise CorruptFileError(path, f"not a readable .docx: {exc}") from exc
+    except (*ZIP_ERRORS, PackageNotFoundError, etree.XMLSyntaxError) as exc:
+        raise CorruptFileError(path, f"not a readable .docx: {type(exc).__name__}: {exc}") from exc
     check_cells(path, sum(len(row) for kind, content in items if kind == "table" for row in content))
     return assemble(items, path, MEDIA_TYPE, sha256)

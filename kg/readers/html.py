@@ -18,9 +18,10 @@ import lxml.html
 from lxml import etree
 
 from kg.document import Document
-from kg.errors import CorruptFileError, EmptyFileError
+from kg.errors import CorruptFileError, EmptyFileError, FileTooLargeError
 from kg.normalize import normalise
 from kg.readers.assemble import assemble
+from kg.readers.limits import MAX_GRID_CELLS, check_cells
 from kg.readers.text import decode
 
 MEDIA_TYPE = "text/html"
@@ -37,8 +38,10 @@ _CONTENT_NAME = re.compile(r"content|article|trs_editor|zoom|main|detail|text|zw
 _CHROME_NAME = re.compile(r"nav|menu|footer|header|sidebar|side-bar|breadcrumb|crumb|banner", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # HTML white space only: ideographic spaces are content
 _RUNS_OF_SPACES = re.compile(r" {2,}")
+_CELL_TAG = re.compile(r"<t[dh][\s>/]", re.IGNORECASE)
 # GB2312/GBK labels are used loosely on Chinese sites; GB18030 reads everything they can hold.
 _GB_ALIASES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "csgb2312", "euc-cn", "cp936"}
 
@@ -81,6 +84,9 @@ def decode_html(path: Path, data: bytes) -> tuple[str, str]:
 
 def _parse(path: Path, text: str) -> etree._Element:
     text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses str input that names an encoding
+    # The HTML parser keeps control characters that lxml then refuses to set again (dropping an
+    # element moves its tail text): they are no report text, so they go first.
+    text = _NOT_XML.sub(" ", text)
     if not text.strip():
         raise EmptyFileError(path, "the page is blank")
     try:
@@ -93,17 +99,37 @@ def _tag(element: etree._Element) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
-def _text_length(element: etree._Element, in_link: bool = False) -> int:
-    """Characters of text outside links: navigation is mostly links, a report is mostly not."""
-    if not isinstance(element.tag, str):
-        return 0  # a comment's .text is the comment itself (its tail is counted by its parent)
-    in_link = in_link or _tag(element) == "a"
-    total = 0 if in_link or not element.text else len(element.text.strip())
-    for child in element:
-        total += _text_length(child, in_link)
-        if child.tail and not in_link:
-            total += len(child.tail.strip())
-    return total
+class _TextLengths:
+    """Characters of text outside links, per element: navigation is mostly links, a report is not.
+
+    Computed once for each element, bottom-up and without recursion, so that asking for every
+    element of a page (the content search does) is linear in the page, however deep it nests.
+    A link counts 0 (its tail counts for its parent), a comment too.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[etree._Element, int] = {}
+
+    def __call__(self, element: etree._Element) -> int:
+        known = self._known
+        if element in known:
+            return known[element]
+        stack: list[tuple[etree._Element, bool]] = [(element, False)]
+        while stack:
+            node, done = stack.pop()
+            if node in known:
+                continue
+            if not isinstance(node.tag, str) or _tag(node) == "a":
+                known[node] = 0
+            elif not done:
+                stack.append((node, True))
+                stack.extend((child, False) for child in node if child not in known)
+            else:
+                total = len(node.text.strip()) if node.text else 0
+                for child in node:
+                    total += known[child] + (len(child.tail.strip()) if child.tail else 0)
+                known[node] = total
+        return known[element]
 
 
 def _has_heading(element: etree._Element) -> bool:
@@ -126,20 +152,21 @@ def _strip(root: etree._Element) -> None:
             continue  # an <article>'s <header> holds its title
         node.drop_tree()
     body = root.find("body")
-    body_length = _text_length(body) if body is not None else 0
-    for form in list(root.iter("form")):
-        # ASP.NET pages wrap the whole page in one <form>; only small forms are search boxes.
-        if _text_length(form) < body_length / 2:
-            form.drop_tree()
+    lengths = _TextLengths()
+    body_length = lengths(body) if body is not None else 0
+    small = [form for form in root.iter("form") if lengths(form) < body_length / 2]
+    for form in small:  # ASP.NET pages wrap the whole page in one <form>; only small forms are search boxes
+        form.drop_tree()
 
 
 def _main_content(root: etree._Element) -> etree._Element:
     body = root.find("body")
     if body is None:
         body = root
-    total = _text_length(body)
+    lengths = _TextLengths()
+    total = lengths(body)
 
-    semantic = [(length, el) for el in body.iter("article", "main") if (length := _text_length(el))]
+    semantic = [(length, el) for el in body.iter("article", "main") if (length := lengths(el))]
     if semantic:
         length, element = max(semantic, key=lambda pair: pair[0])
         if length >= total / 4:
@@ -149,7 +176,7 @@ def _main_content(root: etree._Element) -> etree._Element:
     for element in body.iter():
         name = f"{element.get('id', '')} {element.get('class', '')}"
         if _CONTENT_NAME.search(name) and not _CHROME_NAME.search(name):
-            length = _text_length(element)
+            length = lengths(element)
             if length >= 20:
                 named.append((length, element))
     if named:
@@ -164,8 +191,8 @@ def _main_content(root: etree._Element) -> etree._Element:
     # No named container: descend from <body> while one child holds nearly all of the text.
     element = body
     while True:
-        length = _text_length(element)
-        child = next((c for c in element if length and _text_length(c) >= length * 0.8), None)
+        length = lengths(element)
+        child = next((c for c in element if length and lengths(c) >= length * 0.8), None)
         if child is None or (_tag(child) == "table" and not _is_layout(child)):
             return element
         element = child
@@ -202,8 +229,12 @@ def _span(value: str | None, limit: int) -> int:
     return min(max(number, 1), limit)
 
 
-def _rows(table: etree._Element) -> list[list[str]]:
-    """The table's grid, honouring colspan and rowspan."""
+class _TooManyCells(Exception):
+    pass
+
+
+def _rows(table: etree._Element, budget: list[int]) -> list[list[str]]:
+    """The table's grid, honouring colspan and rowspan; `budget[0]` grid positions may still be laid out."""
     trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
     grid: dict[tuple[int, int], str] = {}
     for r, tr in enumerate(trs):
@@ -216,6 +247,9 @@ def _rows(table: etree._Element) -> list[list[str]]:
             rows_left = len(trs) - r
             rowspan_attr = (cell.get("rowspan") or "").strip()
             rowspan = rows_left if rowspan_attr == "0" else _span(rowspan_attr, rows_left)
+            budget[0] -= rowspan * colspan
+            if budget[0] < 0:  # spans multiply: 1000 columns by 1000 rows from one cell
+                raise _TooManyCells
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = ""
@@ -224,6 +258,9 @@ def _rows(table: etree._Element) -> list[list[str]]:
     if not grid:
         return []
     width = max(c for _, c in grid) + 1
+    budget[0] -= width * len(trs) - len(grid)
+    if budget[0] < 0:
+        raise _TooManyCells
     return [[grid.get((r, c), "") for c in range(width)] for r in range(len(trs))]
 
 
@@ -232,6 +269,7 @@ class _Collector:
     """Headings, paragraph lines and tables of the main content, in document order."""
 
     items: list[tuple[str, str | list[list[str]]]] = field(default_factory=list)
+    budget: list[int] = field(default_factory=lambda: [MAX_GRID_CELLS])  # grid positions left
     _line: list[str] = field(default_factory=list)
 
     def flush(self) -> None:
@@ -258,7 +296,7 @@ class _Collector:
             self.items.append(("heading", _inline_text(element, line_breaks=False)))
         elif tag == "table" and not _is_layout(element):
             self.flush()
-            self.items.append(("table", _rows(element)))
+            self.items.append(("table", _rows(element, self.budget)))
         elif tag == "br":
             self._line.append("\n")
         elif tag == "pre":
@@ -281,12 +319,17 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise CorruptFileError(path, "binary data, not an HTML page")
     text, encoding = decode_html(path, data)
+    # Every cell is an element to parse and lay out: count them first (a bound, as some are nested).
+    check_cells(path, len(_CELL_TAG.findall(text)))
     root = _parse(path, text)
     title = _SPACES.sub(" ", root.findtext(".//title") or "").strip()
     _strip(root)
 
     collector = _Collector()
-    collector.visit(_main_content(root))
+    try:
+        collector.visit(_main_content(root))
+    except _TooManyCells as exc:
+        raise FileTooLargeError(path, f"its tables span more than {MAX_GRID_CELLS:,} cells") from exc
     collector.flush()
     items = collector.items
     if not any(kind == "heading" for kind, _ in items) and title:

@@ -23,8 +23,9 @@ from pdfplumber.page import Page as PdfPage
 from pdfplumber.table import Table as PdfTable
 
 from kg.document import Document, DocumentBuilder
-from kg.errors import CorruptFileError, EmptyFileError, EncryptedFileError, ReportError
+from kg.errors import CorruptFileError, EmptyFileError, EncryptedFileError, FileTooLargeError, ReportError
 from kg.normalize import is_traditional, normalise
+from kg.readers.limits import MAX_PAGES, MAX_TEXT_CHARS
 from kg.readers.text import add_lines
 
 MEDIA_TYPE = "application/pdf"
@@ -137,8 +138,12 @@ def _read_pages(path: Path, data: bytes) -> tuple[list[tuple[int, list[Piece]]],
     chars = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise FileTooLargeError(path, f"it has {len(pdf.pages):,} pages, more than {MAX_PAGES:,}; split it")
             for page in pdf.pages:
                 chars += sum(1 for c in page.chars if c.get("text", "").strip())
+                if chars > MAX_TEXT_CHARS:
+                    raise FileTooLargeError(path, f"its text runs to more than {MAX_TEXT_CHARS:,} characters")
                 pages.append((page.page_number, _page_pieces(page)))
                 page.close()  # frees the page's parsed objects; reports run to hundreds of pages
     except ReportError:

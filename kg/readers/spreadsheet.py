@@ -20,7 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from kg.document import Document
 from kg.errors import CorruptFileError, EncryptedFileError
 from kg.readers.assemble import Item, assemble
-from kg.readers.limits import check_archive, check_cells
+from kg.readers.limits import MAX_SHEET_AREA, check_archive, check_cells
 
 MEDIA_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -77,7 +77,7 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             cells += sheet.total_height * sheet.total_width
-            check_cells(path, cells)
+            check_cells(path, cells, MAX_SHEET_AREA)  # before the area is read; its filled cells are checked after
             rows = [[_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             _merged_in_first_cell(rows, sheet.merged_cell_ranges or [])
             table = _trimmed(rows)
@@ -88,4 +88,10 @@ def read(path: Path, data: bytes, sha256: str) -> Document:
         raise EncryptedFileError(path, "the workbook is password-protected") from exc
     except (CalamineError, ValueError, OSError) as exc:
         raise CorruptFileError(path, f"not a readable workbook: {exc}") from exc
+    except BaseException as exc:
+        # calamine is Rust: a panic on a damaged file arrives as pyo3's PanicException, which is no
+        # Exception and would pass every `except Exception` above us.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise CorruptFileError(path, f"not a readable workbook (the reader gave up: {exc})") from None
     return assemble(items, path, MEDIA_TYPES.get(suffix, MEDIA_TYPES[".xlsx"]), sha256)

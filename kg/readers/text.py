@@ -19,6 +19,7 @@ from kg.document import Document, DocumentBuilder
 from kg.errors import EncodingError
 from kg.normalize import is_traditional, normalise_text
 from kg.readers.layout import TextTable, clean_pdf_text, find_tables, line_starts
+from kg.readers.limits import check_cells, check_text
 
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|附件\s*\d*[:：]?\s*$|附表\s*$)")
 
@@ -111,8 +112,16 @@ def _cell_offsets(line_start: int, cells: list[str]) -> list[int]:
     return offsets
 
 
+def check_raw(path: Path, raw: str) -> None:
+    """The limits, checked on the decoded text before tables are looked for: each tab or pipe may
+    open a cell."""
+    check_text(path, raw)
+    check_cells(path, raw.count("\t") + raw.count("|"))
+
+
 def read(path: Path, data: bytes, sha256: str) -> Document:
     raw, encoding = decode(path, data)
+    check_raw(path, raw)
     traditional = is_traditional(raw)
     # PDF clean-up first: the text "as written" is the report without page marks and hard wraps.
     normalised = normalise_text(clean_pdf_text(raw), traditional=traditional)

@@ -4,12 +4,19 @@ The only module outside the RDF mapping (kg.rdf) that uses pyoxigraph. Reports a
 (fast, outside a transaction: a new graph is invisible to the manifest until it is switched), and
 every change the manifest sees is one SPARQL update, which Oxigraph runs as one transaction: the
 manifest switch drops the replaced graphs and counts the generation up in the same update.
-Read-only opens see a snapshot of the store as it was when opened.
+Read-only opens see a snapshot of the store as it was when opened; report graphs the manifest does
+not name (a build's new graphs before their switch, or orphans a crash left) are hidden from them.
+
+Test hook: with FUNDKG_TEST_CRASH=after-bulk-load in the environment, a write kills its own process
+(SIGKILL) right after the bulk load, before the manifest switch — the window a crash can leave
+orphans in.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import signal
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,6 +25,7 @@ from typing import IO, Any
 
 from pyoxigraph import (
     BlankNode,
+    DefaultGraph,
     Literal,
     NamedNode,
     Quad,
@@ -68,23 +76,53 @@ def _forget(report: str) -> str:
     return f"DELETE WHERE {{ GRAPH {_M} {{ {NamedNode(report)} ?p ?o }} }}"
 
 
+CRASH_HOOK = "FUNDKG_TEST_CRASH"
+_MARKERS = ("CURRENT", "IDENTITY")  # files RocksDB keeps in every store directory
+
+
+def _is_store(path: Path) -> bool:
+    return path.is_dir() and all((path / name).is_file() for name in _MARKERS)
+
+
+def check_location(path: Path) -> None:
+    """Refuse a path that is a file, or a folder that holds other files than a store's."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store folder; give a new or empty folder for the store")
+    if path.is_dir() and not _is_store(path):
+        others = sorted(p.name for p in path.iterdir())
+        if others:
+            shown = ", ".join(others[:3]) + (" …" if len(others) > 3 else "")
+            raise StoreError(f"{path} is not a FundKG store and holds other files ({shown}); "
+                             f"give a new or empty folder for the store")  # fmt: skip
+
+
 class OxigraphStore(Store):
     def __init__(self, store: _Oxigraph, path: Path | None, read_only: bool) -> None:
         self._store: _Oxigraph | None = store
         self.location = None if path is None else str(path)
         self.read_only = read_only
+        self._hidden: frozenset[str] = frozenset()  # report graphs a read-only open does not show
 
     @classmethod
     def open(cls, path: Path | None, *, read_only: bool = False) -> OxigraphStore:
         if path is None:
             return cls(_Oxigraph(), None, read_only=False)
         if read_only:
+            if not _is_store(path):
+                what = "a file" if path.is_file() else "a folder without a store" if path.is_dir() else "not there"
+                raise StoreError(f"no FundKG store at {path} (it is {what}); build one with `fundkg build`")
             try:
-                return cls(_Oxigraph.read_only(str(path)), path, read_only=True)
+                store = cls(_Oxigraph.read_only(str(path)), path, read_only=True)
             except OSError as exc:
                 raise StoreError(f"cannot open store {path}: {exc}") from exc
-        path.mkdir(parents=True, exist_ok=True)
-        store = cls(_Oxigraph(str(path)), path, read_only=False)
+            store._hidden = frozenset(store._orphans())
+            return store
+        check_location(path)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            store = cls(_Oxigraph(str(path)), path, read_only=False)
+        except OSError as exc:
+            raise StoreError(f"cannot open store {path}: {exc}") from exc
         store.remove_orphans()
         return store
 
@@ -109,18 +147,22 @@ class OxigraphStore(Store):
 
     # --- writing --------------------------------------------------------------------------------
 
+    # The engine is only ever reached through `self`, never kept in a local: a failing write's
+    # traceback keeps its frames' locals alive, and with them the engine and the directory's lock.
+
     def _apply(self, operations: Sequence[str]) -> None:
         """Run update operations and count the generation up, all in one transaction."""
-        store = self._writable()
-        store.update(" ;\n".join([*operations, _BUMP]))
-        store.flush()
+        self._writable().update(" ;\n".join([*operations, _BUMP]))
+        self._writable().flush()
 
     def write_reports(self, pending: Sequence[PendingReport]) -> None:
         if not pending:
             return
-        store = self._writable()
+        self._writable()
         old = self.manifest()
-        store.bulk_extend(q for p in pending for q in p.quads)
+        self._writable().bulk_extend(q for p in pending for q in p.quads)
+        if os.environ.get(CRASH_HOOK) == "after-bulk-load":
+            os.kill(os.getpid(), signal.SIGKILL)  # fault injection (tests): graphs loaded, manifest not switched
         operations = [_forget(p.report) for p in pending]
         triples = [
             f"{NamedNode(p.report)} <{vocab.FKG.currentGraph}> {NamedNode(p.graph)} ; "
@@ -143,33 +185,34 @@ class OxigraphStore(Store):
         self._apply([_forget(report), f"DROP SILENT GRAPH {NamedNode(entry.graph)}"])
         return True
 
-    def remove_orphans(self) -> list[str]:
-        """Drop report graphs the manifest does not name (left by an interrupted write).
-
-        Only report graphs (graph/report/…) are candidates: graphs a user loaded through a SPARQL
-        update with the service's token are theirs to keep."""
-        store = self._writable()
+    def _orphans(self) -> list[str]:
+        """Report graphs (graph/report/…) the manifest does not name: graphs a user loaded through a
+        SPARQL update with the service's token are not report graphs, and theirs to keep."""
         current = {e.graph for e in self.manifest().values()}
-        orphans = [
+        return [
             g.value
-            for g in store.named_graphs()
+            for g in self._live.named_graphs()
             if isinstance(g, NamedNode) and g.value.startswith(REPORT_GRAPHS) and g.value not in current
         ]
+
+    def remove_orphans(self) -> list[str]:
+        """Drop report graphs the manifest does not name (left by an interrupted write)."""
+        self._writable()
+        orphans = self._orphans()
         for graph in orphans:
-            store.remove_graph(NamedNode(graph))
+            self._writable().remove_graph(NamedNode(graph))
         if orphans:
             self._apply([])
         return orphans
 
     def replace_ontology(self, paths: Sequence[Path], digest: str) -> bool:
-        store = self._writable()
         marker = Quad(ONTOLOGY, _SHA256, Literal(digest), ONTOLOGY)
-        if marker in store:
+        if marker in self._writable():
             return False
         quads = [Quad(q.subject, q.predicate, q.object, ONTOLOGY)
                  for path in paths for q in parse(path=str(path), format=RdfFormat.TURTLE)]  # fmt: skip
-        store.remove_graph(ONTOLOGY)
-        store.extend([*quads, marker])
+        self._writable().remove_graph(ONTOLOGY)
+        self._writable().extend([*quads, marker])
         self._apply([])
         return True
 
@@ -184,19 +227,20 @@ class OxigraphStore(Store):
         self._apply(operations)
 
     def update(self, sparql: str) -> None:
-        store = self._writable()
         try:
-            store.update(sparql, prefixes=PREFIXES)
+            self._writable().update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise SparqlSyntaxError(str(exc)) from exc
-        except (RuntimeError, ValueError, OSError) as exc:  # e.g. DROP of a graph that does not exist
-            raise UpdateError(str(exc)) from exc
+            raise SparqlSyntaxError(str(exc)) from None
+        except (RuntimeError, ValueError, OSError) as exc:  # e.g. DROP of a graph that does not exist, a failed LOAD
+            raise UpdateError(str(exc)) from None
         # A separate transaction: a user's update text is not spliced together with ours.
         self._apply([])
 
     # --- reading --------------------------------------------------------------------------------
 
     def _query(self, sparql: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Any:
+        if self._hidden:
+            return self._query_visible(sparql, default_graphs, named_graphs)
         try:
             if default_graphs or named_graphs:  # the protocol's default-graph-uri / named-graph-uri
                 return self._live.query(
@@ -206,6 +250,20 @@ class OxigraphStore(Store):
                     use_default_graph_as_union=not default_graphs,
                 )  # fmt: skip
             return self._live.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise SparqlSyntaxError(str(exc)) from exc
+
+    def _query_visible(self, sparql: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> Any:
+        """A query over the dataset without the hidden graphs, named one by one (slower than the union
+        default graph: only a read-only open of a store with orphans or a write in progress pays it)."""
+        visible = self.named_graphs()
+        named = [NamedNode(g) for g in (named_graphs or visible) if g not in self._hidden]
+        if default_graphs:
+            default: list[Any] = [NamedNode(g) for g in default_graphs if g not in self._hidden]
+        else:
+            default = [DefaultGraph(), *(NamedNode(g) for g in visible)]
+        try:
+            return self._live.query(sparql, prefixes=PREFIXES, default_graph=default, named_graphs=named)
         except SyntaxError as exc:
             raise SparqlSyntaxError(str(exc)) from exc
 
@@ -263,16 +321,25 @@ class OxigraphStore(Store):
         if fmt is None:
             raise StoreError(f"no RDF format {media_type!r}")
         if fmt.supports_datasets:
-            self._live.dump(output, fmt)
+            if self._hidden:
+                serialize((q for q in self._live if not self._is_hidden(q)), output, fmt, prefixes=PREFIXES)
+            else:
+                self._live.dump(output, fmt)
             return
-        union = {q.triple for q in self._live}
+        union = {q.triple for q in self._live if not self._is_hidden(q)}
         serialize(union, output, fmt, prefixes=PREFIXES)
 
+    def _is_hidden(self, quad: Quad) -> bool:
+        return isinstance(quad.graph_name, NamedNode) and quad.graph_name.value in self._hidden
+
     def quad_count(self) -> int:
-        return len(self._live)
+        hidden = sum(len(list(self._live.quads_for_pattern(None, None, None, NamedNode(g)))) for g in self._hidden)
+        return len(self._live) - hidden
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._live.named_graphs() if isinstance(g, NamedNode))
+        return sorted(
+            g.value for g in self._live.named_graphs() if isinstance(g, NamedNode) and g.value not in self._hidden
+        )
 
     def manifest(self) -> dict[str, ManifestEntry]:
         rows = self.select(internal_query("manifest").text).rows

@@ -77,7 +77,8 @@ def is_column_numbers(texts: Sequence[str]) -> bool:
             continue
         if "栏" in text and squash(text) == "栏次":
             return True
-        if not _COLUMN_NUMBER.fullmatch(text) or int(float(text)) != expected:
+        # Compared as digits: a cell of 5,000 nines is no float (int(float()) overflowed on it).
+        if not _COLUMN_NUMBER.fullmatch(text) or text.partition(".")[0].lstrip("0") != str(expected):
             return False  # most rows stop at their first cell
         expected += 1
     return expected > 2
