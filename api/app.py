@@ -16,6 +16,7 @@ from api.service import Service
 from api.sparql import router as sparql_router
 from api.workers import WorkerPool
 from kg.queries import named_queries
+from kg.store import is_remote
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESULTS = 100_000
@@ -32,14 +33,18 @@ def create_app(
     max_upload_bytes: int = 20 * 1024 * 1024,
     upload_dir: Path | None = None,
 ) -> FastAPI:
-    """Build the app. A malformed named-query header raises here, before anything is served."""
-    store_path = Path(store_path)
-    if not store_path.is_dir():
-        raise FileNotFoundError(f"no store at {store_path}: run `fundkg build PATH --store {store_path}` first")
+    """Build the app. A malformed named-query header raises here, before anything is served.
+
+    `store_path` is a store directory or the URL of a SPARQL service (kg.store.remote)."""
+    if not is_remote(store_path):
+        store_path = Path(store_path)
+        if not store_path.is_dir():
+            raise FileNotFoundError(f"no store at {store_path}: run `fundkg build PATH --store {store_path}` first")
+        upload_dir = upload_dir or store_path.parent / f"{store_path.name}-uploads"
     queries = named_queries(queries_dir)  # raises QueryError on a bad header: fail at start-up
-    pool = WorkerPool(store_path, size=workers)
+    pool = WorkerPool(store_path, size=workers, query_timeout=query_timeout)
     service = Service(store_path, pool, queries, query_timeout, max_results, update_token,
-                      max_upload_bytes, upload_dir or store_path.parent / f"{store_path.name}-uploads")
+                      max_upload_bytes, upload_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +72,7 @@ def create_app(
 
 
 def serve(
-    store: Path,
+    store: Path | str,
     host: str = "127.0.0.1",
     port: int = 8000,
     update_token: str | None = None,

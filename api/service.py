@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 @dataclass
 class Service:
-    store_path: Path
+    store_path: Path | str  # a directory, or a SPARQL service's URL
     pool: WorkerPool
     queries: dict[str, NamedQuery]
     query_timeout: float

@@ -23,7 +23,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from kg.store import TURTLE, SparqlSyntaxError, Store, TooManyResults, open_store
+from kg.store import TURTLE, QueryTimedOut, SparqlSyntaxError, Store, TooManyResults, is_remote, open_store
 
 # Spawned, not forked: the server process has threads (uvicorn, this pool) that fork would copy badly.
 _CTX = mp.get_context("spawn")
@@ -50,6 +50,7 @@ class WorkerFailed(Exception):
 
 
 _ERRORS: dict[str, type[Exception]] = {
+    "timeout": QueryTimeout,
     "too_many": ResultTooLarge,
     "syntax": QuerySyntaxError,
     "error": WorkerFailed,
@@ -80,9 +81,10 @@ def _run_flows(store: Store, request: dict[str, Any]) -> tuple[str, Any]:
     return "ok", to_sankey(trace(store, request["programme"], **request["filters"]))
 
 
-def _worker_main(conn: Connection, store_path: str) -> None:
+def _worker_main(conn: Connection, store_path: str, timeout: float | None = None) -> None:
     try:
-        store = open_store(store_path, read_only=True)
+        # A remote store stops a query itself: the HTTP client's timeout, and the server's own limit.
+        store = open_store(store_path, read_only=True, timeout=timeout)
         generation = store.generation()
     except Exception as exc:  # reported to the parent, which fails loudly at start-up
         conn.send(("error", "error", f"cannot open store {store_path}: {exc}"))
@@ -98,6 +100,8 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             reply = ops[request["op"]](store, request)
         except SparqlSyntaxError as exc:
             reply = ("error", "syntax", str(exc))
+        except QueryTimedOut as exc:
+            reply = ("error", "timeout", str(exc))
         except Exception as exc:  # anything else is the request's failure, not the worker's
             reply = ("error", "error", f"{type(exc).__name__}: {exc}")
         conn.send(reply)
@@ -126,9 +130,12 @@ class Worker:
 class WorkerPool:
     """`size` worker processes over one store; `run(request, timeout)` from any thread."""
 
-    def __init__(self, store_path: Path | str, size: int = 2, start_timeout: float = 60.0) -> None:
+    def __init__(self, store_path: Path | str, size: int = 2, start_timeout: float = 60.0,
+                 query_timeout: float | None = None) -> None:  # fmt: skip
         self.store_path = str(store_path)
         self.size = size
+        # A remote store's workers stop their own queries at the budget; killing is the backstop.
+        self.query_timeout = query_timeout if is_remote(self.store_path) else None
         self.start_timeout = start_timeout
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -145,7 +152,8 @@ class WorkerPool:
     def _spawn(self) -> Worker:
         parent, child = _CTX.Pipe()
         process = _CTX.Process(
-            target=_worker_main, args=(child, self.store_path), daemon=True, name="fundkg-query-worker"
+            target=_worker_main, args=(child, self.store_path, self.query_timeout), daemon=True,
+            name="fundkg-query-worker",
         )
         process.start()
         child.close()
@@ -202,7 +210,7 @@ class WorkerPool:
             return self.run(request, timeout)
         try:
             worker.conn.send(request)
-            if not worker.conn.poll(timeout):
+            if not worker.conn.poll(timeout + (1.0 if self.query_timeout else 0.0)):
                 self._retire(worker, killed=True)
                 raise QueryTimeout(f"the query ran past its time budget of {timeout:g}s and was stopped")
             reply = worker.conn.recv()

@@ -31,19 +31,27 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-DEFAULT_STORE = Path(os.environ.get("FUNDKG_STORE", "fundkg-store"))
+DEFAULT_STORE = os.environ.get("FUNDKG_STORE", "fundkg-store")
 StoreOption = Annotated[
-    Path, typer.Option("--store", "-s", help="Store directory (env FUNDKG_STORE).", show_default=True)
-]
+    str,
+    typer.Option(
+        "--store", "-s", show_default=True,
+        help="Store directory, or the URL of a SPARQL 1.1 service (http(s)://…; env FUNDKG_STORE).",
+    ),
+]  # fmt: skip
 
 
-def _open_store(path: Path, *, must_exist: bool = True, read_only: bool = False) -> Store:
-    from kg.store import open_store
+def _open_store(location: str, *, must_exist: bool = True, read_only: bool = False) -> Store:
+    from kg.store import StoreError, is_remote, open_store
 
-    if must_exist and not path.exists():
-        err.print(f"[red]No store at {path}[/red]: run `fundkg build PATH --store {path}` first.")
+    if not is_remote(location) and must_exist and not Path(location).exists():
+        err.print(f"[red]No store at {location}[/red]: run `fundkg build PATH --store {location}` first.")
         raise typer.Exit(2)
-    return open_store(path, read_only=read_only)
+    try:
+        return open_store(location if is_remote(location) else Path(location), read_only=read_only)
+    except StoreError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def _print_summary(store: Store) -> None:
