@@ -1,15 +1,20 @@
-"""Build: files → Documents → records → quads → store, one report at a time, errors isolated.
+"""Build: files → Documents → records → quads → store, errors isolated, one writer.
 
 Everything that can fail on a bad report (reading, extraction, mapping) happens before the store
-is touched; a failing report is recorded with its reason and the batch goes on.
+is touched; a failing report is recorded with its reason and the batch goes on. Reports are
+prepared by a `Preparer`: in this process, one after the other (the default), or in parallel by
+a process pool or a Dask cluster (kg.parallel); this module alone writes, in batches, whatever
+order they finish in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from kg.errors import FundKGError, ReportError
 from kg.extract.pipeline import EXTRACTOR_VERSION, extract_report
@@ -86,12 +91,44 @@ def prepare(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[PendingR
     return pending, len(quads)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A report a preparer finished: ready to write, or failed with a one-line reason naming the file."""
+
+    path: Path
+    pending: PendingReport | None
+    quads: int = 0
+    error: str | None = None
+
+
+class Preparer(Protocol):
+    def prepare_all(self, paths: Sequence[Path], max_bytes: int) -> Iterator[Prepared]:
+        """Prepare every path; yield each as it finishes, in any order."""
+        ...
+
+
+class InProcess:
+    """Reports prepared in this process, one after the other (no time budget: nothing to stop)."""
+
+    def prepare_all(self, paths: Sequence[Path], max_bytes: int) -> Iterator[Prepared]:
+        for path in paths:
+            try:
+                pending, size = prepare(path, max_bytes=max_bytes)
+            except ReportError as exc:
+                yield Prepared(path, None, error=str(exc))
+            except OSError as exc:
+                yield Prepared(path, None, error=f"{path}: {exc.strerror or exc}")
+            else:
+                yield Prepared(path, pending, size)
+
+
 def build(
     paths: Sequence[Path | str],
     store: Store,
     *,
     progress: Callable[[Path], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    preparer: Preparer | None = None,
 ) -> BuildResult:
     result = BuildResult()
     store.replace_ontology(ontology_files(), ontology_digest())
@@ -100,6 +137,7 @@ def build(
     batch_paths: list[tuple[Path, bool]] = []
     batch_size = 0
     seen_keys: dict[str, Path] = {}
+    todo: list[Path] = []
 
     def flush() -> None:
         nonlocal batch, batch_paths, batch_size
@@ -109,37 +147,43 @@ def build(
         result.quads_written += batch_size
         batch, batch_paths, batch_size = [], [], 0
 
-    for path in iter_report_files(paths):
-        if progress:
-            progress(path)
+    files = iter_report_files(paths)
+    for path in files:
         key = report_key(path)
         if key in seen_keys:
             result.failed.append(Failure(path, f"{path}: same file name as {seen_keys[key]} in this batch; skipped"))
+        else:
+            seen_keys[key] = path
+            try:
+                if path.exists() and _unchanged(manifest, path):
+                    result.unchanged.append(path)
+                else:
+                    todo.append(path)
+                    continue
+            except OSError as exc:
+                result.failed.append(Failure(path, f"{path}: {exc.strerror or exc}"))
+        if progress:
+            progress(path)
+    for done in (preparer or InProcess()).prepare_all(todo, max_bytes):
+        if progress:
+            progress(done.path)
+        if done.pending is None:
+            result.failed.append(Failure(done.path, done.error or f"{done.path}: failed"))
             continue
-        seen_keys[key] = path
-        try:
-            if path.exists() and _unchanged(store, manifest, path):
-                result.unchanged.append(path)
-                continue
-            pending, size = prepare(path, max_bytes=max_bytes)
-        except ReportError as exc:
-            result.failed.append(Failure(path, str(exc)))
-            continue
-        except OSError as exc:
-            result.failed.append(Failure(path, f"{path}: {exc.strerror or exc}"))
-            continue
-        batch.append(pending)
-        batch_paths.append((path, pending.report in manifest))
-        batch_size += size
+        batch.append(done.pending)
+        batch_paths.append((done.path, done.pending.report in manifest))
+        batch_size += done.quads
         if batch_size >= BATCH_QUADS:
             flush()
     flush()
+    order = {path: i for i, path in enumerate(files)}  # reports finish in any order; list them as given
+    for paths_of in (result.added, result.replaced, result.unchanged):
+        paths_of.sort(key=lambda p: order.get(p, 0))
+    result.failed.sort(key=lambda f: order.get(f.path, 0))
     return result
 
 
-def _unchanged(store: Store, manifest: dict[str, ManifestEntry], path: Path) -> bool:
-    import hashlib
-
+def _unchanged(manifest: dict[str, ManifestEntry], path: Path) -> bool:
     entry = manifest.get(iris.report_iri(report_key(path)).value)
     if entry is None or entry.version != EXTRACTOR_VERSION:
         return False
