@@ -384,6 +384,13 @@ def convert_ntriples(data: bytes, media_type: str, *, prefixes: bool = True) -> 
     return serialize(triples, None, fmt, prefixes=PREFIXES if prefixes else None)
 
 
+def ntriples_in_graph(data: bytes, graph: str) -> bytes:
+    """A graph's N-Triples (as a server writes them) as canonical N-Quads in that graph."""
+    name = NamedNode(graph)
+    quads = (Quad(t.subject, t.predicate, t.object, name) for t in parse(data, format=RdfFormat.N_TRIPLES))
+    return serialize(quads, None, RdfFormat.N_QUADS)
+
+
 def convert_nquads(data: bytes, output: IO[bytes], media_type: str) -> None:
     """N-Quads (a dump) in another syntax: quad formats keep the graphs, triple formats get their union."""
     fmt = RdfFormat.from_media_type(media_type)
