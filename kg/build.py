@@ -10,6 +10,8 @@ order they finish in.
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -139,9 +141,11 @@ def build(
     seen_keys: dict[str, Path] = {}
     todo: list[Path] = []
 
+    writer = _Writer(store)
+
     def flush() -> None:
         nonlocal batch, batch_paths, batch_size
-        store.write_reports(batch)
+        writer.write(batch)
         for p, replaced in batch_paths:
             (result.replaced if replaced else result.added).append(p)
         result.quads_written += batch_size
@@ -164,23 +168,60 @@ def build(
                 result.failed.append(Failure(path, f"{path}: {exc.strerror or exc}"))
         if progress:
             progress(path)
-    for done in (preparer or InProcess()).prepare_all(todo, max_bytes):
-        if progress:
-            progress(done.path)
-        if done.pending is None:
-            result.failed.append(Failure(done.path, done.error or f"{done.path}: failed"))
-            continue
-        batch.append(done.pending)
-        batch_paths.append((done.path, done.pending.report in manifest))
-        batch_size += done.quads
-        if batch_size >= BATCH_QUADS:
-            flush()
-    flush()
+    try:
+        for done in (preparer or InProcess()).prepare_all(todo, max_bytes):
+            if progress:
+                progress(done.path)
+            if done.pending is None:
+                result.failed.append(Failure(done.path, done.error or f"{done.path}: failed"))
+                continue
+            batch.append(done.pending)
+            batch_paths.append((done.path, done.pending.report in manifest))
+            batch_size += done.quads
+            if batch_size >= BATCH_QUADS:
+                flush()
+        flush()
+    finally:
+        writer.close()  # waits for the last batch; raises what the writer raised
     order = {path: i for i, path in enumerate(files)}  # reports finish in any order; list them as given
     for paths_of in (result.added, result.replaced, result.unchanged):
         paths_of.sort(key=lambda p: order.get(p, 0))
     result.failed.sort(key=lambda f: order.get(f.path, 0))
     return result
+
+
+class _Writer:
+    """Writes batches in a thread of its own, so that preparing the next reports goes on meanwhile
+    (the store releases the GIL while it loads). One batch waits at most: memory stays bounded."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._queue: queue.Queue[list[PendingReport] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="fundkg-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:  # after a failure, batches are taken but no longer written
+                try:
+                    self._store.write_reports(batch)
+                except BaseException as exc:
+                    self._error = exc
+
+    def write(self, batch: list[PendingReport]) -> None:
+        self._raise()
+        if batch:
+            self._queue.put(batch)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
 
 
 def _unchanged(manifest: dict[str, ManifestEntry], path: Path) -> bool:

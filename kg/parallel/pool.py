@@ -115,7 +115,30 @@ class ReportPool:
         self.task = task
         self.start_timeout = start_timeout
         self._ctx = _context()
+        self._idle: list[_Worker] = []  # workers kept between calls once started (start/close)
+        self._kept = False
         self.killed: list[str] = []  # the reports whose worker was killed (for tests and logs)
+
+    def start(self) -> ReportPool:
+        """Start and warm up every worker now, and keep them until `close` (else they live for one call)."""
+        self._kept = True
+        self._idle.extend(self._started([self._spawn() for _ in range(self.jobs - len(self._idle))]))
+        return self
+
+    def pids(self) -> list[int]:
+        """The process ids of the workers kept between calls (for benchmarks)."""
+        return [w.process.pid for w in self._idle if w.process.pid is not None]
+
+    def close(self) -> None:
+        self._kept = False
+        while self._idle:
+            self._idle.pop().kill()
+
+    def __enter__(self) -> ReportPool:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -143,10 +166,10 @@ class ReportPool:
 
     def prepare_all(self, paths: Sequence[Path], max_bytes: int) -> Iterator[Prepared]:
         queue = deque(str(p) for p in paths)
-        idle: list[_Worker] = []
+        idle, self._idle = self._idle, []
         busy: dict[Connection, _Worker] = {}
         try:
-            idle = self._started([self._spawn() for _ in range(min(self.jobs, len(queue)))])
+            idle.extend(self._started([self._spawn() for _ in range(min(self.jobs, len(queue)) - len(idle))]))
             while queue or busy:
                 while queue and idle:
                     worker = idle.pop()
@@ -170,8 +193,13 @@ class ReportPool:
                     else:
                         idle.append(worker)
         finally:
-            for worker in [*idle, *busy.values()]:
+            for worker in busy.values():  # only when the caller stopped early: their reports are dropped
                 worker.kill()
+            if self._kept:
+                self._idle = idle
+            else:
+                for worker in idle:
+                    worker.kill()
 
     def _collect(self, worker: _Worker, ready: list[Any], max_bytes: int) -> tuple[Prepared | None, bool]:
         """(the report, whether the worker must be replaced), or (None, False) while it works."""
