@@ -17,14 +17,23 @@ usage() { echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 64; }
 
 alive() {
   local state
-  state=$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ') || return 1
-  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
 }
 
-query_ok() {
-  curl -s -o /dev/null -w '%{http_code}' --max-time 5 --data-urlencode 'query=ASK {}' \
-    "http://127.0.0.1:$1/query" 2>/dev/null | grep -q '^200$'
+command_of() { cat "/proc/$1/comm" 2>/dev/null || true; }
+
+# Whether a SPARQL query endpoint answers ASK {} (Python's standard library: no curl needed).
+answers() {
+  python3 - "$1" <<'PY' 2>/dev/null
+import sys, urllib.parse, urllib.request
+data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+with urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=data), timeout=5) as response:
+    sys.exit(0 if response.status == 200 else 1)
+PY
 }
+
+query_ok() { answers "http://127.0.0.1:$1/query"; }
 
 binary() {
   if [ -n "${OXIGRAPH_BIN:-}" ]; then echo "$OXIGRAPH_BIN"; return; fi
@@ -47,7 +56,7 @@ start() {
   if [ -f "$dir/oxigraph.pid" ]; then
     local pid
     pid=$(cat "$dir/oxigraph.pid")
-    if [ -n "$pid" ] && alive "$pid" && [ "$(ps -o comm= -p "$pid")" = "oxigraph" ]; then
+    if [ -n "$pid" ] && alive "$pid" && [ "$(command_of "$pid")" = "oxigraph" ]; then
       if [ "$(cat "$dir/http.port" 2>/dev/null)" = "$port" ] && query_ok "$port"; then
         echo "oxigraph already running in $dir (pid $pid): http://127.0.0.1:$port/query"
         return 0
@@ -88,7 +97,7 @@ stop() {
     echo "oxigraph in $dir is not running"
     return 0
   fi
-  if [ "$(ps -o comm= -p "$pid")" != "oxigraph" ]; then
+  if [ "$(command_of "$pid")" != "oxigraph" ]; then
     echo "pid $pid in $dir/oxigraph.pid is not oxigraph; not signalling it" >&2
     exit 1
   fi

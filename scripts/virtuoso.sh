@@ -26,14 +26,23 @@ usage() { echo "usage: $0 start DIR HTTP_PORT [ISQL_PORT] | stop DIR" >&2; exit 
 # A stopped daemon may linger as a zombie until PID 1 reaps it: a zombie counts as stopped.
 alive() {
   local state
-  state=$(ps -o stat= -p "$1" 2>/dev/null | tr -d ' ') || return 1
-  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
 }
 
-sparql_ok() {
-  curl -s -o /dev/null -w '%{http_code}' --max-time 5 --data-urlencode 'query=ASK {}' \
-    "http://127.0.0.1:$1/sparql" 2>/dev/null | grep -q '^200$'
+command_of() { cat "/proc/$1/comm" 2>/dev/null || true; }
+
+# Whether a SPARQL query endpoint answers ASK {} (Python's standard library: no curl needed).
+answers() {
+  python3 - "$1" <<'PY' 2>/dev/null
+import sys, urllib.parse, urllib.request
+data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+with urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=data), timeout=5) as response:
+    sys.exit(0 if response.status == 200 else 1)
+PY
 }
+
+sparql_ok() { answers "http://127.0.0.1:$1/sparql"; }
 
 lock_pid() { sed -n 's/^VIRT_PID=//p' "$1/virtuoso.lck" 2>/dev/null || true; }
 
@@ -167,7 +176,7 @@ stop() {
     echo "virtuoso in $dir is not running"
     return 0
   fi
-  if [ "$(ps -o comm= -p "$pid")" != "virtuoso-t" ]; then
+  if [ "$(command_of "$pid")" != "virtuoso-t" ]; then
     echo "pid $pid in $dir/virtuoso.lck is not virtuoso-t; not signalling it" >&2
     exit 1
   fi
