@@ -19,6 +19,7 @@ from api.sparql import router as sparql_router
 from api.workers import WorkerPool
 from api.writer import Writer
 from kg.queries import named_queries
+from kg.store import is_remote
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESULTS = 100_000
@@ -45,17 +46,22 @@ def create_app(
 
     `allow_service` lists the SERVICE endpoints a query may call (none by default), `allow_load` the
     hosts (host or host:port) an update may LOAD from over http(s) (none by default).
+    `store_path` is a store directory or the URL of a SPARQL service (kg.store.remote).
     """
-    store_path = Path(store_path)
-    if not store_path.is_dir():
-        raise FileNotFoundError(f"no store at {store_path}: run `fundkg build PATH --store {store_path}` first")
+    if not is_remote(store_path):
+        store_path = Path(store_path)
+        if not store_path.is_dir():
+            raise FileNotFoundError(f"no store at {store_path}: run `fundkg build PATH --store {store_path}` first")
+        upload_dir = upload_dir or store_path.parent / f"{store_path.name}-uploads"
+    else:  # a remote store has no folder of its own beside it: the working directory's
+        upload_dir = upload_dir or Path("fundkg-uploads").absolute()
     queries = named_queries(queries_dir)  # raises QueryError on a bad header: fail at start-up
     max_rss = int(max_memory_mb * 2**20) if max_memory_mb else None
-    pool = WorkerPool(store_path, size=workers, max_rss=max_rss)
+    pool = WorkerPool(store_path, size=workers, max_rss=max_rss, query_timeout=query_timeout)
     writer = Writer(store_path, write_timeout, max_rss)
     service = Service(
         store_path, pool, writer, queries, query_timeout, max_results, update_token=update_token,
-        max_upload_bytes=max_upload_bytes, upload_dir=upload_dir or store_path.parent / f"{store_path.name}-uploads",
+        max_upload_bytes=max_upload_bytes, upload_dir=upload_dir,
         policy=Policy.of(list(allow_service), list(allow_load)),
     )  # fmt: skip
 
@@ -76,7 +82,7 @@ def create_app(
         title="FundKG",
         summary="Chinese public fund flows from budget disclosures: SPARQL, named queries and pages.",
         description="SPARQL 1.1 at `/sparql` (read-only unless started with an update token); every named "
-                    "query in `queries/` under `/api/queries/{name}`; documents, flows, departments and reports.",
+        "query in `queries/` under `/api/queries/{name}`; documents, flows, departments and reports.",
         version="0.1.0",
         lifespan=lifespan,
     )
@@ -90,7 +96,7 @@ def create_app(
 
 
 def serve(
-    store: Path,
+    store: Path | str,
     host: str = "127.0.0.1",
     port: int = 8000,
     update_token: str | None = None,

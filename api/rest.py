@@ -39,8 +39,9 @@ def paged(text: str, limit: int, offset: int) -> str:
     return f"{text}\nLIMIT {limit + 1} OFFSET {offset}"
 
 
-def run_named(service: Service, query: NamedQuery, values: dict[str, Any], request: Request,
-              limit: int, offset: int, fmt: str) -> Response:
+def run_named(
+    service: Service, query: NamedQuery, values: dict[str, Any], request: Request, limit: int, offset: int, fmt: str
+) -> Response:
     try:
         text = bind(query, values)
     except BlankValueError as exc:  # white space would match everything: a request error, not a value
@@ -63,16 +64,19 @@ def run_named(service: Service, query: NamedQuery, values: dict[str, Any], reque
         body = R.select_csv(result["variables"], rows)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     variables = result["variables"]
-    return JSONResponse({
-        "query": query.name,
-        "summary": query.summary,
-        "parameters": values,
-        "variables": variables,
-        "rows": [{v: (t["value"] if t else None) for v, t in zip(variables, row, strict=True)} for row in rows],
-        "limit": limit,
-        "offset": offset,
-        "next": next_url,
-    }, headers=headers)
+    return JSONResponse(
+        {
+            "query": query.name,
+            "summary": query.summary,
+            "parameters": values,
+            "variables": variables,
+            "rows": [{v: (t["value"] if t else None) for v, t in zip(variables, row, strict=True)} for row in rows],
+            "limit": limit,
+            "offset": offset,
+            "next": next_url,
+        },
+        headers=headers,
+    )
 
 
 def _endpoint(query: NamedQuery, max_limit: int):
@@ -82,8 +86,9 @@ def _endpoint(query: NamedQuery, max_limit: int):
     def endpoint(request: Request, **kwargs: Any) -> Response:
         unknown = set(request.query_params) - declared - set(RESERVED)
         if unknown:
-            raise HTTPException(422, f"query {query.name!r} has no parameter(s) {sorted(unknown)}; "
-                                     f"it takes {sorted(declared)}")
+            raise HTTPException(
+                422, f"query {query.name!r} has no parameter(s) {sorted(unknown)}; it takes {sorted(declared)}"
+            )
         limit, offset, fmt = kwargs.pop("limit"), kwargs.pop("offset"), kwargs.pop("format")
         values = {k: v for k, v in kwargs.items() if v is not None}
         return run_named(request.app.state.service, query, values, request, limit, offset, fmt)
@@ -102,17 +107,33 @@ def _endpoint(query: NamedQuery, max_limit: int):
             annotation = annotation | None
         if p.multi and default is None:
             default = None
-        params.append(inspect.Parameter(
-            p.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
-            default=Query(default, description=description, examples=examples, json_schema_extra=extra),
-        ))
+        params.append(
+            inspect.Parameter(
+                p.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=annotation,
+                default=Query(default, description=description, examples=examples, json_schema_extra=extra),
+            )
+        )
     params += [
-        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, annotation=int,
-                          default=Query(100, ge=1, le=max_limit, description="Rows per page.")),
-        inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, annotation=int,
-                          default=Query(0, ge=0, description="Rows to skip (follow `next` instead).")),
-        inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, annotation=str,
-                          default=Query("json", pattern="^(json|csv)$", description="json or csv.")),
+        inspect.Parameter(
+            "limit",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=int,
+            default=Query(100, ge=1, le=max_limit, description="Rows per page."),
+        ),
+        inspect.Parameter(
+            "offset",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=int,
+            default=Query(0, ge=0, description="Rows to skip (follow `next` instead)."),
+        ),
+        inspect.Parameter(
+            "format",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=str,
+            default=Query("json", pattern="^(json|csv)$", description="json or csv."),
+        ),
     ]
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     endpoint.__name__ = "query_" + query.name.replace("-", "_")
@@ -125,20 +146,41 @@ def named_query_router(queries: dict[str, NamedQuery], max_limit: int) -> APIRou
 
     @router.get("", summary="List the named queries and their parameters")
     def list_queries(request: Request) -> list[dict[str, Any]]:
-        return [{
-            "name": q.name, "summary": q.summary, "description": q.description, "form": q.form,
-            "url": str(request.url_for(f"query_{q.name.replace('-', '_')}")),
-            "parameters": [{"name": p.name, "type": p.type, "required": p.required, "multi": p.multi,
-                            "allowed": list(p.allowed), "default": p.default, "example": p.example,
-                            "description": p.description} for p in q.parameters],
-            "example": q.example, "text": q.text,
-        } for q in queries.values()]
+        return [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "description": q.description,
+                "form": q.form,
+                "url": str(request.url_for(f"query_{q.name.replace('-', '_')}")),
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "required": p.required,
+                        "multi": p.multi,
+                        "allowed": list(p.allowed),
+                        "default": p.default,
+                        "example": p.example,
+                        "description": p.description,
+                    }
+                    for p in q.parameters
+                ],
+                "example": q.example,
+                "text": q.text,
+            }
+            for q in queries.values()
+        ]
 
     for query in queries.values():
         router.add_api_route(
-            f"/{query.name}", _endpoint(query, max_limit), methods=["GET"], summary=query.summary,
+            f"/{query.name}",
+            _endpoint(query, max_limit),
+            methods=["GET"],
+            summary=query.summary,
             description=query.description + (f"\n\nExample: `{query.example}`" if query.example else ""),
-            name=f"query_{query.name.replace('-', '_')}", operation_id=f"query_{query.name.replace('-', '_')}",
+            name=f"query_{query.name.replace('-', '_')}",
+            operation_id=f"query_{query.name.replace('-', '_')}",
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
         )
     return router

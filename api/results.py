@@ -75,8 +75,11 @@ def select_xml(variables: list[str], rows: list[list[Term]]) -> bytes:
     out = [_XML_HEAD, "<head>", *(f"<variable name={quoteattr(v)}/>" for v in variables), "</head>\n<results>\n"]
     for row in rows:
         out.append("<result>")
-        out.extend(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                   for v, t in zip(variables, row, strict=True) if t is not None)
+        out.extend(
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(variables, row, strict=True)
+            if t is not None
+        )
         out.append("</result>\n")
     out.append("</results>\n</sparql>\n")
     return "".join(out).encode()
@@ -107,7 +110,8 @@ def render(result: dict[str, Any], media_type: str) -> bytes:
             return ask_xml(result["boolean"])
         if media_type in (CSV, TSV):
             return ("boolean\r\n" if media_type == CSV else "?boolean\n").encode() + (
-                b"true\n" if result["boolean"] else b"false\n")
+                b"true\n" if result["boolean"] else b"false\n"
+            )
         return ask_json(result["boolean"])
     writer = {RESULTS_JSON: select_json, RESULTS_XML: select_xml, CSV: select_csv, TSV: select_tsv}[media_type]
     return writer(result["variables"], result["rows"])
@@ -116,12 +120,28 @@ def render(result: dict[str, Any], media_type: str) -> bytes:
 # --- content negotiation -------------------------------------------------------------------------
 
 # `format=` / `output=` values that SPARQLWrapper and browsers send, per kind of result.
-RESULT_FORMAT_PARAM = {"json": RESULTS_JSON, "xml": RESULTS_XML, "csv": CSV, "tsv": TSV,
-                       "srj": RESULTS_JSON, "srx": RESULTS_XML}
-RDF_FORMAT_PARAM = {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/n3", "nt": "application/n-triples",
-                    "ntriples": "application/n-triples", "n-triples": "application/n-triples",
-                    "json-ld": "application/ld+json", "jsonld": "application/ld+json", "json": "application/ld+json",
-                    "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "rdf": "application/rdf+xml"}
+RESULT_FORMAT_PARAM = {
+    "json": RESULTS_JSON,
+    "xml": RESULTS_XML,
+    "csv": CSV,
+    "tsv": TSV,
+    "srj": RESULTS_JSON,
+    "srx": RESULTS_XML,
+}
+RDF_FORMAT_PARAM = {
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/n3",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

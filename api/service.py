@@ -27,7 +27,7 @@ from kg.queries import BlankValueError, NamedQuery, bind, internal_query
 
 @dataclass
 class Service:
-    store_path: Path
+    store_path: Path | str  # a directory, or a SPARQL service's URL
     pool: WorkerPool
     writer: Writer
     queries: dict[str, NamedQuery]
@@ -133,6 +133,8 @@ class Service:
     def public(self, text: str) -> str:
         """A message without the server's own paths: the store and upload folders are named, not located."""
         for folder, name in ((self.upload_dir, "<uploads>"), (self.store_path, "<store>")):
+            if not isinstance(folder, Path):
+                continue  # a remote store's URL is public already
             for form in sorted({str(folder.resolve()), str(folder.absolute())}, key=len, reverse=True):
                 text = text.replace(form, name)
         return text

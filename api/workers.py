@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from api.guard import Policy, Refused, check_query
-from kg.store import TURTLE, SparqlSyntaxError, Store, TooManyResults, open_store
+from kg.store import TURTLE, QueryTimedOut, SparqlSyntaxError, Store, TooManyResults, is_remote, open_store
 from kg.watchdog import Child, ChildDied, Overrun
 
 
@@ -57,6 +57,7 @@ class WorkerFailed(Exception):
 
 
 _ERRORS: dict[str, type[Exception]] = {
+    "timeout": QueryTimeout,
     "too_many": ResultTooLarge,
     "syntax": QuerySyntaxError,
     "refused": QueryRefused,
@@ -90,11 +91,12 @@ def _run_flows(store: Store, request: dict[str, Any]) -> tuple[str, Any]:
     return "ok", to_sankey(trace(store, request["programme"], **request["filters"]))
 
 
-def _worker_main(conn: Connection, store_path: str) -> None:
+def _worker_main(conn: Connection, store_path: str, timeout: float | None = None) -> None:
     import rdflib.plugins.sparql.parser  # noqa: F401  (now, not in the first user query's time budget)
 
     try:
-        store = open_store(store_path, read_only=True)
+        # A remote store stops a query itself: the HTTP client's timeout, and the server's own limit.
+        store = open_store(store_path, read_only=True, timeout=timeout)
         generation = store.generation()
     except Exception as exc:  # reported to the parent, which fails loudly at start-up
         conn.send(("error", "error", f"cannot open store {store_path}: {exc}"))
@@ -112,6 +114,8 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             reply = ("error", "syntax", str(exc))
         except Refused as exc:
             reply = ("error", "refused", str(exc))
+        except QueryTimedOut as exc:
+            reply = ("error", "timeout", str(exc))
         except Exception as exc:  # anything else is the request's failure, not the worker's
             reply = ("error", "error", f"{type(exc).__name__}: {exc}")
         conn.send(reply)
@@ -137,10 +141,17 @@ class WorkerPool:
     """`size` worker processes over one store; `run(request, timeout)` from any thread."""
 
     def __init__(
-        self, store_path: Path | str, size: int = 2, start_timeout: float = 60.0, max_rss: int | None = None
+        self,
+        store_path: Path | str,
+        size: int = 2,
+        start_timeout: float = 60.0,
+        max_rss: int | None = None,
+        query_timeout: float | None = None,
     ) -> None:
         self.store_path = str(store_path)
         self.size = size
+        # A remote store's workers stop their own queries at the budget; killing is the backstop.
+        self.query_timeout = query_timeout if is_remote(self.store_path) else None
         self.start_timeout = start_timeout
         self.max_rss = max_rss  # bytes of resident memory a worker may use while it runs a query
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -156,7 +167,7 @@ class WorkerPool:
         return self
 
     def _spawn(self) -> Worker:
-        child = Child.start(_worker_main, (self.store_path,), name="fundkg-query-worker")
+        child = Child.start(_worker_main, (self.store_path, self.query_timeout), name="fundkg-query-worker")
         try:
             hello = child.receive(self.start_timeout)
         except Overrun as exc:
@@ -209,7 +220,7 @@ class WorkerPool:
             return self.run(request, timeout)
         pid = worker.pid
         try:
-            reply = worker.child.call(request, timeout, self.max_rss)
+            reply = worker.child.call(request, timeout + (1.0 if self.query_timeout else 0.0), self.max_rss)
         except Overrun as exc:
             with self._lock:
                 self._all.pop(pid, None)

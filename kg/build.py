@@ -1,17 +1,23 @@
-"""Build: files → Documents → records → quads → store, one report at a time, errors isolated.
+"""Build: files → Documents → records → quads → store, errors isolated, one writer.
 
 Everything that can fail on a bad report (reading, extraction, mapping) happens before the store
 is touched; a failing report is recorded with its reason and the batch goes on — whatever the
 failure, and whatever the file's name (kg.errors.shown writes names that are not UTF-8 safely).
-A report's source is recorded by its name relative to the folder it was found in (or its bare name
-when given as a file), never as a path of the machine that built it.
+Reports are prepared by a `Preparer`: in this process, one after the other (the default), or in
+parallel by a process pool or a Dask cluster (kg.parallel); this module alone writes, in batches,
+whatever order they finish in. A report's source is recorded by its name relative to the folder it
+was found in (or its bare name when given as a file), never as a path of the machine that built it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import hashlib
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from kg.errors import FundKGError, ReportError, shown, unexpected
 from kg.extract.pipeline import EXTRACTOR_VERSION, extract_report
@@ -93,12 +99,46 @@ def prepare(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | Non
     return pending, len(quads)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A report a preparer finished: ready to write, or failed with a one-line reason naming the file."""
+
+    path: Path
+    pending: PendingReport | None
+    quads: int = 0
+    error: str | None = None
+
+
+class Preparer(Protocol):
+    def prepare_all(self, paths: Sequence[Path], max_bytes: int) -> Iterator[Prepared]:
+        """Prepare every path; yield each as it finishes, in any order."""
+        ...
+
+
+class InProcess:
+    """Reports prepared in this process, one after the other (no time budget: nothing to stop)."""
+
+    def prepare_all(self, paths: Sequence[Path], max_bytes: int) -> Iterator[Prepared]:
+        for path in paths:
+            try:
+                pending, size = prepare(path, max_bytes=max_bytes)
+            except ReportError as exc:
+                yield Prepared(path, None, error=str(exc))
+            except OSError as exc:
+                yield Prepared(path, None, error=f"{shown(path)}: {exc.strerror or exc}")
+            except Exception as exc:  # whatever one file does, the batch goes on
+                yield Prepared(path, None, error=str(unexpected(path, exc)))
+            else:
+                yield Prepared(path, pending, size)
+
+
 def build(
     paths: Sequence[Path | str],
     store: Store,
     *,
     progress: Callable[[Path], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    preparer: Preparer | None = None,
 ) -> BuildResult:
     result = BuildResult()
     store.replace_ontology(ontology_files(), ontology_digest())
@@ -107,50 +147,96 @@ def build(
     batch_paths: list[tuple[Path, bool]] = []
     batch_size = 0
     seen_keys: dict[str, Path] = {}
+    todo: list[Path] = []
+
+    writer = _Writer(store)
 
     def flush() -> None:
         nonlocal batch, batch_paths, batch_size
-        store.write_reports(batch)
+        writer.write(batch)
         for p, replaced in batch_paths:
             (result.replaced if replaced else result.added).append(p)
         result.quads_written += batch_size
         batch, batch_paths, batch_size = [], [], 0
 
-    for path, source in iter_sources(paths):
-        if progress:
-            progress(path)
+    found = iter_sources(paths)
+    sources = dict(found)
+    files = [path for path, _ in found]
+    for path in files:
         key = report_key(path)
         if key in seen_keys:
             message = f"{shown(path)}: same file name as {shown(seen_keys[key])} in this batch; skipped"
             result.failed.append(Failure(path, message))
-            continue
-        seen_keys[key] = path
-        try:
-            if path.exists() and _unchanged(store, manifest, path):
-                result.unchanged.append(path)
+        else:
+            seen_keys[key] = path
+            try:
+                if path.exists() and _unchanged(manifest, path):
+                    result.unchanged.append(path)
+                else:
+                    todo.append(path)
+                    continue
+            except OSError as exc:
+                result.failed.append(Failure(path, f"{shown(path)}: {exc.strerror or exc}"))
+        if progress:
+            progress(path)
+    try:
+        for done in (preparer or InProcess()).prepare_all(todo, max_bytes):
+            if progress:
+                progress(done.path)
+            if done.pending is None:
+                result.failed.append(Failure(done.path, done.error or f"{shown(done.path)}: failed"))
                 continue
-            pending, size = prepare(path, max_bytes=max_bytes, source=source)
-        except ReportError as exc:
-            result.failed.append(Failure(path, str(exc)))
-            continue
-        except OSError as exc:
-            result.failed.append(Failure(path, f"{shown(path)}: {exc.strerror or exc}"))
-            continue
-        except Exception as exc:  # whatever one file does, the batch goes on
-            result.failed.append(Failure(path, str(unexpected(path, exc))))
-            continue
-        batch.append(pending)
-        batch_paths.append((path, pending.report in manifest))
-        batch_size += size
-        if batch_size >= BATCH_QUADS:
-            flush()
-    flush()
+            # Named here, not by the preparer: only the build knows which folder a file was found in.
+            batch.append(replace(done.pending, source_path=sources[done.path]))
+            batch_paths.append((done.path, done.pending.report in manifest))
+            batch_size += done.quads
+            if batch_size >= BATCH_QUADS:
+                flush()
+        flush()
+    finally:
+        writer.close()  # waits for the last batch; raises what the writer raised
+    order = {path: i for i, path in enumerate(files)}  # reports finish in any order; list them as given
+    for paths_of in (result.added, result.replaced, result.unchanged):
+        paths_of.sort(key=lambda p: order.get(p, 0))
+    result.failed.sort(key=lambda f: order.get(f.path, 0))
     return result
 
 
-def _unchanged(store: Store, manifest: dict[str, ManifestEntry], path: Path) -> bool:
-    import hashlib
+class _Writer:
+    """Writes batches in a thread of its own, so that preparing the next reports goes on meanwhile
+    (the store releases the GIL while it loads). One batch waits at most: memory stays bounded."""
 
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._queue: queue.Queue[list[PendingReport] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="fundkg-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:  # after a failure, batches are taken but no longer written
+                try:
+                    self._store.write_reports(batch)
+                except BaseException as exc:
+                    self._error = exc
+
+    def write(self, batch: list[PendingReport]) -> None:
+        self._raise()
+        if batch:
+            self._queue.put(batch)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+def _unchanged(manifest: dict[str, ManifestEntry], path: Path) -> bool:
     entry = manifest.get(iris.report_iri(report_key(path)).value)
     if entry is None or entry.version != EXTRACTOR_VERSION:
         return False

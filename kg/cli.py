@@ -59,19 +59,27 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DEFAULT_STORE = Path(os.environ.get("FUNDKG_STORE", "fundkg-store"))
+DEFAULT_STORE = os.environ.get("FUNDKG_STORE", "fundkg-store")
 StoreOption = Annotated[
-    Path, typer.Option("--store", "-s", help="Store directory (env FUNDKG_STORE).", show_default=True)
-]
+    str,
+    typer.Option(
+        "--store", "-s", show_default=True,
+        help="Store directory, or the URL of a SPARQL 1.1 service (http(s)://…; env FUNDKG_STORE).",
+    ),
+]  # fmt: skip
 
 
-def _open_store(path: Path, *, must_exist: bool = True, read_only: bool = False) -> Store:
-    from kg.store import open_store
+def _open_store(location: str, *, must_exist: bool = True, read_only: bool = False) -> Store:
+    from kg.store import StoreError, is_remote, open_store
 
-    if must_exist and not path.exists():
-        err.print(_plain(f"No store at {path}: run `fundkg build PATH --store {path}` first.", "red"))
+    if not is_remote(location) and must_exist and not Path(location).exists():
+        err.print(_plain(f"No store at {location}: run `fundkg build PATH --store {location}` first.", "red"))
         raise typer.Exit(2)
-    return open_store(path, read_only=read_only)
+    try:
+        return open_store(location if is_remote(location) else Path(location), read_only=read_only)
+    except StoreError as exc:
+        err.print(_plain(str(exc), "red"))
+        raise typer.Exit(2) from exc
 
 
 def _print_summary(store: Store) -> None:
@@ -99,8 +107,33 @@ def build(
     store: StoreOption = DEFAULT_STORE,
     max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many MiB.")] = 50.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes preparing reports [default: the cores]; "
+            "0: in this process, without time or memory limits.",
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="Prepare reports on the Dask cluster of this scheduler (tcp://host:8786), or on "
+            "'local:N', a cluster of N processes started for the build."
+        ),
+    ] = None,
+    report_timeout: Annotated[
+        float, typer.Option(min=1, help="Seconds one report may take before it is stopped and skipped.")
+    ] = 300.0,
+    report_memory: Annotated[
+        int, typer.Option(min=0, help="MiB of memory one worker may use (0: no limit; --jobs only).")
+    ] = 4096,
 ) -> None:
     """Build (or update) the store from report files: .txt .md .docx .pdf .html."""
+    from contextlib import ExitStack
+
     from kg.build import build as run_build
     from kg.build import iter_report_files
     from kg.linking import link as run_link
@@ -111,22 +144,27 @@ def build(
         raise typer.Exit(2)
     fund_store = _open_store(store, must_exist=False)
     total = len(iter_report_files(paths))
-    with Progress(
-        TextColumn("[bold]building[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}", markup=False),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as progress:
+    with (
+        ExitStack() as resources,
+        Progress(
+            TextColumn("[bold]building[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}", markup=False),
+            console=err,
+            disable=quiet,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task("", total=total)
 
         def advance(path: Path) -> None:
             progress.update(task, advance=1, description=shown(path.name))
 
-        result = run_build(paths, fund_store, progress=advance, max_bytes=int(max_mb * 1024 * 1024))
+        preparer = _preparer(resources, jobs, dask, report_timeout, report_memory or None)
+        result = run_build(paths, fund_store, progress=advance, max_bytes=int(max_mb * 1024 * 1024),
+                           preparer=preparer)  # fmt: skip
     linked = run_link(fund_store)  # after every build, so that links never go stale
     for failure in result.failed:
         err.print(Text.assemble(("skipped ", "red"), _plain(failure.message)))
@@ -139,6 +177,30 @@ def build(
         _print_summary(fund_store)
     if result.failed:
         raise typer.Exit(1)
+
+
+def _preparer(resources: Any, jobs: int | None, dask: str | None, seconds: float, memory_mb: int | None) -> Any:
+    """Where reports are prepared: a Dask cluster, a pool of `jobs` processes, or this process."""
+    from kg.build import InProcess
+    from kg.parallel import Limits
+
+    limits = Limits(seconds, memory_mb)
+    if dask is not None:
+        from kg.parallel.cluster import DaskPreparer, LocalDask, connect
+
+        if dask.startswith("local"):
+            workers = int(dask.partition(":")[2] or 2)
+            return DaskPreparer(resources.enter_context(LocalDask(workers)).client, limits)
+        try:
+            client = resources.enter_context(connect(dask))
+        except OSError as exc:
+            err.print(_plain(f"cannot reach the Dask scheduler at {dask}: {exc}", "red"))
+            raise typer.Exit(2) from exc
+        return DaskPreparer(client, limits)
+    from kg.parallel.pool import ReportPool, default_jobs
+
+    jobs = default_jobs() if jobs is None else jobs
+    return InProcess() if jobs == 0 else ReportPool(jobs, limits)
 
 
 @app.command()

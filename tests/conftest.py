@@ -38,3 +38,31 @@ def seed_documents():
     from kg.readers import read_document
 
     return {key: read_document(seed_path(key)) for key in SEED_FILES}
+
+
+@pytest.fixture(scope="session")
+def server_urls(tmp_path_factory: pytest.TempPathFactory):
+    """A function giving the query URL of a SPARQL server ("oxigraph", "virtuoso"), started on first
+    use and stopped at the end of the session (see tests/servers.py)."""
+    from contextlib import ExitStack
+
+    import servers
+
+    urls: dict[str, str] = {}
+    failed: dict[str, BaseException] = {}
+    with ExitStack() as stack:
+
+        def url(kind: str) -> str:
+            if kind in failed:
+                raise failed[kind]
+            if kind not in urls:
+                started = servers.running(kind, tmp_path_factory.mktemp(kind))
+                try:
+                    urls[kind] = next(started)
+                except BaseException as exc:  # skipped or failed: the same for every later test
+                    failed[kind] = exc
+                    raise
+                stack.callback(lambda: next(started, None))  # stops the server at the end of the session
+            return urls[kind]
+
+        yield url

@@ -163,6 +163,9 @@ def test_query_forms_errors_and_caps() -> None:
     assert graph.form == "graph" and graph.count == 3 and graph.data and graph.data.count(b"\n") == 3
 
 
-def test_remote_stores_are_not_supported_yet() -> None:
-    with pytest.raises(FundKGError, match="remote stores are not supported yet"):
-        open_store("https://example.org/sparql")
+def test_an_unreachable_service_is_a_clear_error() -> None:
+    from api.devserver import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    with pytest.raises(FundKGError, match=f"cannot reach the SPARQL service at {url}"):
+        open_store(url)

@@ -6,7 +6,8 @@ serialised bytes. Only a backend knows its engine. `open_store(location)` picks 
 
 - a directory (or a path that does not exist yet): the embedded Oxigraph store (kg.store.oxigraph);
 - None: an in-memory Oxigraph store, for tests and benchmarks;
-- an http(s):// URL: a SPARQL 1.1 endpoint — the next backend; refused with a clear error for now.
+- an http(s):// URL: a SPARQL 1.1 service (kg.store.remote): Virtuoso 7, the Oxigraph server or
+  another; `timeout` bounds each of its queries.
 
 Writes never leave a half-written report visible as current: a report's quads go into a new named
 graph whose name carries the content hash, the manifest is switched to it in one transaction, and
@@ -32,6 +33,7 @@ from kg.store.base import (
     ManifestEntry,
     MappedQuad,
     PendingReport,
+    QueryTimedOut,
     SparqlSyntaxError,
     Store,
     StoreError,
@@ -42,11 +44,20 @@ from kg.store.base import (
 from kg.store.results import IRI, BlankNode, LangString, Results, Term, TypedLiteral, Value
 
 
-def open_store(location: Path | str | None, *, read_only: bool = False) -> Store:
-    """Open (or create) the store at `location`: a directory, None (in memory), or — later — an endpoint URL."""
-    if isinstance(location, str) and location.startswith(("http://", "https://")):
-        # The remote backend (SPARQL 1.1 Query/Update/Graph Store protocols) will be chosen here.
-        raise StoreError(f"{location}: remote stores are not supported yet; give a store directory")
+def is_remote(location: Path | str | None) -> bool:
+    """Whether `location` names a SPARQL service (an http(s):// URL) rather than a directory."""
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def open_store(location: Path | str | None, *, read_only: bool = False, timeout: float | None = None) -> Store:
+    """Open (or create) the store at `location`: a directory, None (in memory), or a SPARQL service URL.
+
+    `timeout` (seconds) bounds each query of a remote store; the embedded store cannot stop a query
+    (the service runs queries in processes it can kill)."""
+    if is_remote(location):
+        from kg.store.remote import SparqlStore
+
+        return SparqlStore.open(str(location), read_only=read_only, timeout=timeout)
     from kg.store.oxigraph import OxigraphStore
 
     return OxigraphStore.open(None if location is None else Path(location), read_only=read_only)
@@ -61,7 +72,7 @@ def convert_rdf(turtle: str, media_type: str) -> bytes:
 
 __all__ = [
     "IRI", "JSON_LD", "N3", "N_QUADS", "N_TRIPLES", "RDF_XML", "REPORT_GRAPHS", "TRIG", "TURTLE", "Answer",
-    "BlankNode", "LangString", "ManifestEntry", "MappedQuad", "PendingReport", "Results", "SparqlSyntaxError", "Store",
-    "StoreError", "Term", "TooManyResults", "Triple", "TypedLiteral", "UpdateError", "Value", "convert_rdf",
-    "open_store",
+    "BlankNode", "LangString", "ManifestEntry", "MappedQuad", "PendingReport", "QueryTimedOut", "Results",
+    "SparqlSyntaxError", "Store", "StoreError", "Term", "TooManyResults", "Triple", "TypedLiteral", "UpdateError",
+    "Value", "convert_rdf", "is_remote", "open_store",
 ]  # fmt: skip

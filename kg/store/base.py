@@ -36,6 +36,10 @@ class UpdateError(QueryError):
     """An update parsed but failed (e.g. DROP of a graph that does not exist)."""
 
 
+class QueryTimedOut(QueryError):
+    """A remote store did not answer within the time budget (or stopped the query at it)."""
+
+
 class TooManyResults(QueryError):
     """A query returned more rows or triples than the caller's cap."""
 
@@ -76,11 +80,13 @@ class ManifestEntry:
 class PendingReport:
     """A report ready to be written: everything was parsed and mapped before the store is touched.
 
-    `report` and `graph` are IRIs (strings; the mapping's IRI terms are read as their IRI)."""
+    `report` and `graph` are IRIs (strings; the mapping's IRI terms are read as their IRI). `quads`
+    are the mapping's quads, or the same serialised as N-Quads (all in `graph`) by a worker process
+    (kg.parallel), which is how they travel between processes and machines."""
 
     report: str
     graph: str
-    quads: Sequence[MappedQuad]
+    quads: Sequence[MappedQuad] | bytes
     sha256: str
     version: str
     file_name: str
