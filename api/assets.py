@@ -85,24 +85,36 @@ def favicon(request: Request) -> Response:
     return asset(request, HERE / "static" / "favicon.ico", "image/x-icon")
 
 
+# The docs pages may load nothing from elsewhere: ReDoc's bundle would fetch its logo from a CDN.
+_DOCS_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; connect-src 'self'"
+)
+
+
+def _local_only(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = _DOCS_POLICY
+    return page
+
+
 @router.get("/docs", name="swagger_docs")
 def swagger_docs(request: Request) -> HTMLResponse:
     from fastapi.openapi.docs import get_swagger_ui_html
 
-    return get_swagger_ui_html(
+    return _local_only(get_swagger_ui_html(
         openapi_url=str(request.app.openapi_url), title="FundKG API — Swagger UI",
         swagger_js_url=str(request.url_for("docs_asset", name="swagger-ui-bundle.js").path),
         swagger_css_url=str(request.url_for("docs_asset", name="swagger-ui.css").path),
         swagger_favicon_url=str(request.url_for("favicon").path),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 @router.get("/redoc", name="redoc_docs")
 def redoc_docs(request: Request) -> HTMLResponse:
     from fastapi.openapi.docs import get_redoc_html
 
-    return get_redoc_html(
+    return _local_only(get_redoc_html(
         openapi_url=str(request.app.openapi_url), title="FundKG API — ReDoc",
         redoc_js_url=str(request.url_for("docs_asset", name="redoc.standalone.js").path),
         redoc_favicon_url=str(request.url_for("favicon").path), with_google_fonts=False,
-    )  # fmt: skip
+    ))  # fmt: skip
