@@ -29,6 +29,12 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 100
 
 
+def listing_rows(service: Service, kind: str) -> list[dict[str, Any]]:
+    """A list's rows, made once per store generation from its (cached) query answer."""
+    generation = service.generation()
+    return service.cache.derived(generation, f"listing:{kind}", lambda: LISTINGS[kind].rows(service))
+
+
 @dataclass(frozen=True)
 class Listing:
     title: str  # Chinese, then English in <small>
@@ -78,7 +84,9 @@ def _int(text: str) -> int | str:
 
 
 def _url(request: Request, name: str, **params: str) -> str:
-    return str(request.url_for(name, **params).path)
+    from api.pages import route_path
+
+    return route_path(request.app, name, tuple(sorted(params.items())))
 
 
 LISTINGS: dict[str, Listing] = {
@@ -139,7 +147,7 @@ def sort_rows(rows: list[dict[str, Any]], key: str, descending: bool) -> list[di
 def listing_page(request: Request, kind: str) -> Response:
     spec = LISTINGS[kind]
     service: Service = request.app.state.service
-    everything = spec.rows(service)
+    everything = listing_rows(service, kind)
     chosen = {key: request.query_params[key] for key, _ in spec.facets if request.query_params.get(key)}
     rows = [r for r in everything if all(value in _values(r, key) for key, value in chosen.items())]
     facets = [(key, heading, facet_counts(rows, key)) for key, heading in spec.facets]
@@ -153,7 +161,8 @@ def listing_page(request: Request, kind: str) -> Response:
         raise HTTPException(422, "_offset must be a whole number") from None
     shown = rows[offset : offset + PAGE_SIZE]
     keys = [k for k, _ in spec.columns]
-    table = (keys, [[" ".join(_values(r, k)) for k in keys] for r in rows])  # CSV: every matching row
+    wants_csv = request.query_params.get("format") == "csv"  # the table of every matching row: only for CSV
+    table = (keys, [[" ".join(_values(r, k)) for k in keys] for r in rows] if wants_csv else [])
     data = {"kind": kind, "count": len(rows), "total": len(everything), "filters": chosen,
             "facets": {k: dict(c) for k, _, c in facets}, "rows": rows}  # fmt: skip
     links = [spec.link(request, r) for r in shown]

@@ -5,9 +5,10 @@ query workers opened the store read-only, which is a snapshot: they would keep s
 `StoreWatch` notices the change and reads the new generation (the number every write counts up,
 kg.store); the pool then renews workers older than it and the cache drops answers of older
 generations. For a local store the files tell cheaply that something changed — every commit appends
-to RocksDB's write-ahead log or adds table files — so the directory is listed on every request
-(≈ 0.1 ms) and the generation itself is read only when the listing differs. A remote store is asked
-for its generation at most every `interval` seconds.
+to RocksDB's write-ahead log (*.log) or its MANIFEST, or adds or removes files (which changes the
+directory's mtime) — so those few files are looked at on every request (a few stat calls), the
+directory is listed only when it changed, and the generation itself is read only when any of that
+differs. A remote store is asked for its generation at most every `interval` seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ from typing import Any
 _IGNORED = ("LOG", "LOCK")  # RocksDB's info log and lock file change without any data changing
 
 
+def _appended(name: str) -> bool:
+    """Files RocksDB appends to in place: the write-ahead log and the MANIFEST."""
+    return name.endswith(".log") or name.startswith("MANIFEST-")
+
+
 def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     entries = []
     with os.scandir(folder) as it:
@@ -36,6 +42,30 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
                 continue
             entries.append((entry.name, st.st_size, st.st_mtime_ns))
     return tuple(sorted(entries))
+
+
+class _Files:
+    """A cheap fingerprint of a store folder: its mtime and the size and mtime of its appended files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._dir_mtime = -1
+        self._watched: list[str] = []
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        mtime = os.stat(self.folder).st_mtime_ns
+        if mtime != self._dir_mtime:  # files came or went: list them again
+            self._dir_mtime = mtime
+            self._watched = [name for name, _, _ in _signature(self.folder) if _appended(name)]
+        parts: list[Any] = [mtime]
+        for name in self._watched:
+            try:
+                st = os.stat(self.folder / name)
+            except FileNotFoundError:  # removed since the listing: the directory mtime changed too
+                parts.append((name, -1, -1))
+                continue
+            parts.append((name, st.st_size, st.st_mtime_ns))
+        return tuple(parts)
 
 
 def local_generation(path: Path) -> int:
@@ -54,6 +84,7 @@ class StoreWatch:
 
     def __init__(self, store_path: Path | str, read_remote: Callable[[], int] | None = None, interval: float = 1.0):
         self.path = store_path if isinstance(store_path, Path) else None
+        self._files = _Files(self.path) if self.path is not None else None
         self.read_remote = read_remote  # for a remote store: asks the store (through a query worker)
         self.interval = interval
         self._lock = threading.Lock()
@@ -63,8 +94,8 @@ class StoreWatch:
 
     def generation(self) -> int:
         with self._lock:
-            if self.path is not None:
-                signature = _signature(self.path)
+            if self.path is not None and self._files is not None:
+                signature = self._files.fingerprint()
                 if signature != self._signature:
                     # Listed before the read: a commit in between changes the files again, and the
                     # next call reads again, so a newer generation is never missed.
@@ -118,6 +149,15 @@ class ResultCache:
             self.hits += 1
             return value
 
+    def derived(self, generation: int, key: str, compute: Callable[[], Any]) -> Any:
+        """A value made from answers (a page's list, say), computed once per generation."""
+        key = "derived:" + key
+        value = self.get(generation, key)
+        if value is None:
+            value = compute()
+            self.put(generation, key, value)
+        return value
+
     def put(self, generation: int, key: str, value: Any) -> None:
         if self.entries <= 0 or not self._small(value):
             return
@@ -130,6 +170,8 @@ class ResultCache:
                 self._items.popitem(last=False)
 
     def _small(self, value: Any) -> bool:
+        if isinstance(value, list):
+            return len(value) <= self.max_rows
         if isinstance(value, dict):
             if len(value.get("rows", ())) > self.max_rows:
                 return False

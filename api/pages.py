@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -22,6 +24,20 @@ from kg.vocab import PREFIXES
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+@lru_cache(maxsize=20_000)
+def route_path(app: Any, route: str, params: tuple[tuple[str, Any], ...] = ()) -> str:
+    """The path of a named route. Cached: FastAPI's url_for walks every route (≈ 0.4 ms a link here)."""
+    return str(app.url_path_for(route, **{k: str(v) for k, v in params}))
+
+
+@jinja2.pass_context
+def _path(context: Any, route: str, /, **params: Any) -> str:
+    return route_path(context["request"].app, route, tuple(sorted(params.items())))
+
+
+templates.env.globals["path"] = _path
 router = APIRouter(include_in_schema=False)
 
 PHASES = [
@@ -78,7 +94,7 @@ HOME_SHOWN = 10
 
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(request: Request, q: str | None = None) -> Response:
-    from api.explore import LISTINGS
+    from api.explore import LISTINGS, listing_rows
 
     service = _service(request)
     q = (q or "").strip()
@@ -87,7 +103,7 @@ def home(request: Request, q: str | None = None) -> Response:
         lists = []
         for kind in HOME_LISTS:
             spec = LISTINGS[kind]
-            rows = spec.rows(service)
+            rows = listing_rows(service, kind)
             lists.append({"kind": kind, "spec": spec, "count": len(rows), "rows": rows[:HOME_SHOWN],
                           "links": [spec.link(request, r) for r in rows[:HOME_SHOWN]]})  # fmt: skip
         counts = {entry["kind"]: entry["count"] for entry in lists}

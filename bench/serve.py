@@ -55,10 +55,13 @@ def build_store(path: Path, reports: int) -> None:
               f"{store.quad_count():,} quads in {time.perf_counter() - start:.0f} s", flush=True)  # fmt: skip
 
 
-def start_server(store: Path, root: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(
+    store: Path, root: Path, port: int, workers: int, cache_entries: int | None = None
+) -> subprocess.Popen[bytes]:
+    extra = f", cache_entries={cache_entries}" if cache_entries is not None else ""  # code before the cache has none
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); from api.app import serve; "
-        "serve(sys.argv[2], port=int(sys.argv[3]), workers=int(sys.argv[4]))"
+        f"serve(sys.argv[2], port=int(sys.argv[3]), workers=int(sys.argv[4]){extra})"
     )
     env = {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.Popen(
@@ -172,6 +175,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="load per target and client count")
     parser.add_argument("--workers", type=int, default=2, help="the service's query worker processes")
     parser.add_argument("--only", help="run only targets whose path contains this text")
+    parser.add_argument("--cache-entries", type=int, help="the service's answer cache (0: none; default: its own)")
     parser.add_argument("--build-only", action="store_true", help="build the store, serve nothing")
     args = parser.parse_args()
     store = args.store or Path(f"/tmp/fundkg-serve-{args.reports}")
@@ -185,10 +189,11 @@ def main() -> None:
     from devserver import free_port
 
     port = free_port()
-    server = start_server(store, args.root.resolve(), port, args.workers)
+    server = start_server(store, args.root.resolve(), port, args.workers, args.cache_entries)
     try:
         clients = [int(c) for c in args.clients.split(",")]
-        print(f"store {store}; code {args.root}; {args.workers} query workers; {os.cpu_count()} cores; "
+        cache = "" if args.cache_entries is None else f"; cache entries {args.cache_entries}"
+        print(f"store {store}; code {args.root}; {args.workers} query workers{cache}; {os.cpu_count()} cores; "
               f"{args.seconds:g} s per cell")  # fmt: skip
         print(f"{'target':58s}" + "".join(f" | {c:>2} clients: req/s  p50 ms  p99 ms  non-200" for c in clients))
         for kind, path in targets(port):
