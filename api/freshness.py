@@ -122,10 +122,15 @@ class ResultCache:
     text), and a store change (a new generation) empties the cache. Large answers are not kept.
     """
 
-    def __init__(self, entries: int = 512, max_rows: int = 20_000, max_bytes: int = 4 * 2**20) -> None:
+    def __init__(
+        self, entries: int = 512, max_rows: int = 20_000, max_bytes: int = 4 * 2**20, total_rows: int = 200_000
+    ) -> None:
         self.entries = entries
-        self.max_rows = max_rows
+        self.max_rows = max_rows  # an answer larger than this is not kept
         self.max_bytes = max_bytes
+        self.total_rows = total_rows  # rows (or list items) kept in all: bounds the memory the cache holds
+        self._rows = 0
+        self._sizes: dict[str, int] = {}
         self._lock = threading.Lock()
         self._generation = -1
         self._items: OrderedDict[str, Any] = OrderedDict()
@@ -140,6 +145,8 @@ class ResultCache:
         with self._lock:
             if generation != self._generation:
                 self._items.clear()
+                self._sizes.clear()
+                self._rows = 0
                 self._generation = generation
             value = self._items.get(key)
             if value is None:
@@ -164,10 +171,22 @@ class ResultCache:
         with self._lock:
             if generation != self._generation:
                 return  # the store moved on while the query ran: the answer may be of either
+            self._rows -= self._sizes.pop(key, 0)
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
+            self._sizes[key] = size = self._size(value)
+            self._rows += size
+            while len(self._items) > self.entries or (self._rows > self.total_rows and len(self._items) > 1):
+                old, _ = self._items.popitem(last=False)
+                self._rows -= self._sizes.pop(old, 0)
+
+    @staticmethod
+    def _size(value: Any) -> int:
+        if isinstance(value, list):
+            return len(value)
+        if isinstance(value, dict):
+            return 1 + len(value.get("rows", ())) + len(value.get("links", ())) + len(value.get("data") or b"") // 200
+        return 1
 
     def _small(self, value: Any) -> bool:
         if isinstance(value, list):

@@ -269,3 +269,17 @@ def test_open_browser_waits_for_the_server() -> None:
         thread = open_when_ready("127.0.0.1", port, opened.append)
         thread.join(timeout=10)
     assert opened == [f"http://127.0.0.1:{port}/"]
+
+
+def test_the_cache_is_bounded_and_emptied_by_a_new_generation() -> None:
+    from api.freshness import ResultCache
+
+    cache = ResultCache(entries=3, max_rows=10, total_rows=12)
+    rows = {"form": "select", "variables": ["x"], "rows": [[None]] * 5}
+    for key in "abc":
+        assert cache.get(1, key) is None  # a miss, then the answer is kept
+        cache.put(1, key, rows)
+    assert cache.get(1, "a") is None and cache.get(1, "c") == rows  # 3 × 6 rows > 12: the oldest went
+    cache.put(1, "big", {"rows": [[None]] * 11})
+    assert cache.get(1, "big") is None  # over max_rows: never kept
+    assert cache.get(2, "c") is None  # another generation: nothing of the old one is served
