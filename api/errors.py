@@ -27,7 +27,7 @@ def wants_html(request: Request) -> bool:
 
 
 def _page(request: Request, status: int, detail: object, headers: dict[str, str] | None = None) -> Response:
-    from api.pages import templates
+    from api.render import templates
 
     if isinstance(detail, list):  # validation errors: one line each, naming the parameter
         detail = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', [])[1:])}: {e.get('msg')}" for e in detail)

@@ -3,7 +3,7 @@
 Lists: /programmes, /policies, /reports and /departments. Each is one parameter-free query whose
 answer the service caches per store generation (api.freshness), so filtering by a facet, sorting
 and paging are done here over the cached rows, without another query. Every page answers
-`?format=json` and `?format=csv` too (api.pages.respond).
+`?format=json` and `?format=csv` too (api.render.respond).
 
 Named queries: /queries lists them, /queries/NAME is a form of the query's parameters (prefilled
 with the examples) that shows the results in the page, with links to the same rows as JSON and CSV
@@ -21,7 +21,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from api import resources, typed
-from api.pages import respond
+from api.render import respond, route_path
 from api.service import Service
 from kg.queries import bind
 
@@ -46,9 +46,14 @@ class Listing:
 
 
 def _programmes(service: Service) -> list[dict[str, Any]]:
-    rows = service.internal_rows("programmes")
-    return [{"name": r["name"], "reports": int(r["reports"]), "year": [_int(y) for y in r.get("years", "").split()]}
-            for r in rows]  # fmt: skip
+    """One row a programme: the reports naming it (each report has one fiscal year) and their years."""
+    by_name: dict[str, dict[str, Any]] = {}
+    for r in service.internal_rows("programmes"):
+        entry = by_name.setdefault(r["name"], {"name": r["name"], "reports": 0, "year": []})
+        entry["reports"] += int(r["reports"])
+        if r.get("year"):
+            entry["year"].append(_int(r["year"]))
+    return sorted(by_name.values(), key=lambda e: (-e["reports"], e["name"]))
 
 
 def _policies(service: Service) -> list[dict[str, Any]]:
@@ -84,8 +89,6 @@ def _int(text: str) -> int | str:
 
 
 def _url(request: Request, name: str, **params: str) -> str:
-    from api.pages import route_path
-
     return route_path(request.app, name, tuple(sorted(params.items())))
 
 

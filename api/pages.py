@@ -6,38 +6,18 @@ Every page answers `?format=json` (its data, values typed as in the REST API) an
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from api import resources, typed
+from api import resources
+from api.explore import LISTINGS, listing_rows
+from api.render import Table, respond
 from api.service import Service
 from kg.vocab import PREFIXES
 
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-
-
-@lru_cache(maxsize=20_000)
-def route_path(app: Any, route: str, params: tuple[tuple[str, Any], ...] = ()) -> str:
-    """The path of a named route. Cached: FastAPI's url_for walks every route (≈ 0.4 ms a link here)."""
-    return str(app.url_path_for(route, **{k: str(v) for k, v in params}))
-
-
-@jinja2.pass_context
-def _path(context: Any, route: str, /, **params: Any) -> str:
-    return route_path(context["request"].app, route, tuple(sorted(params.items())))
-
-
-templates.env.globals["path"] = _path
 router = APIRouter(include_in_schema=False)
 
 PHASES = [
@@ -54,32 +34,6 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-Table = tuple[Sequence[str], Sequence[Sequence[Any]]]
-
-
-def to_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table[0])
-    writer.writerows([["" if v is None else v for v in row] for row in table[1]])
-    return buffer.getvalue().encode()
-
-
-def respond(
-    request: Request, name: str, *, data: Any, table: Table, status_code: int = 200, **context: Any
-) -> Response:
-    """The page as HTML, or its data as JSON (`?format=json`) or its main table as CSV (`?format=csv`)."""
-    fmt = request.query_params.get("format")
-    if fmt == "json":
-        return Response(typed.dumps(data), media_type="application/json", status_code=status_code)
-    if fmt == "csv":
-        return Response(to_csv(table), media_type="text/csv; charset=utf-8", status_code=status_code)
-    if fmt:
-        raise HTTPException(422, f"format {fmt!r}: a page answers in html (no format), json or csv")
-    context.setdefault("format_links", {k: str(request.url.include_query_params(format=k)) for k in ("json", "csv")})
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
 def _page(request: Request, name: str, *, data: Any = None, table: Table | None = None, **context: Any) -> Response:
     return respond(request, name, data=data if data is not None else {}, table=table or ((), ()), **context)
 
@@ -94,8 +48,6 @@ HOME_SHOWN = 10
 
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(request: Request, q: str | None = None) -> Response:
-    from api.explore import LISTINGS, listing_rows
-
     service = _service(request)
     q = (q or "").strip()
     if not q:

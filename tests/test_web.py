@@ -283,3 +283,20 @@ def test_the_cache_is_bounded_and_emptied_by_a_new_generation() -> None:
     cache.put(1, "big", {"rows": [[None]] * 11})
     assert cache.get(1, "big") is None  # over max_rows: never kept
     assert cache.get(2, "c") is None  # another generation: nothing of the old one is served
+
+
+def test_serve_has_open(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`fundkg serve --open` passes the wish on to the server, which opens the browser once it answers."""
+    from typer.testing import CliRunner
+
+    import api.app
+    from kg.cli import app
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(api.app, "serve", lambda store, **options: seen.update(options))
+    path = tmp_path / "kg"
+    with open_store(path) as store:
+        assert not build([SAMPLES / "shilou-final-accounts-2023.txt"], store).failed
+    run = CliRunner().invoke(app, ["serve", "--store", str(path), "--open", "--port", "8123"])
+    assert run.exit_code == 0, run.output
+    assert seen["open_browser"] is True and seen["port"] == 8123
