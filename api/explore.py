@@ -64,7 +64,9 @@ def _policies(service: Service) -> list[dict[str, Any]]:
         number = r.get("number", "")  # a document cited by title only has no number
         parsed = parse_document_number(number) if number else None
         out.append({
-            "number": number, "document": r["document"], "titles": r.get("titles", ""), "reports": int(r["reports"]),
+            "number": number, "document": r["document"],
+            "label": number or r.get("titles", "").split(" | ")[0],  # what a link to it says
+            "titles": r.get("titles", ""), "reports": int(r["reports"]),
             "citations": int(r["citations"]), "issuer": parsed.issuer_code if parsed else "",
             "year": parsed.year if parsed else "",
         })  # fmt: skip

@@ -199,7 +199,11 @@ def test_home_lists_programmes_policies_reports_and_departments_with_counts(clie
     reports = client.get("/reports?format=json").json()
     assert data["counts"]["reports"] == reports["total"] == 6  # two reports and four notices
     assert data["counts"]["departments"] == len(client.get("/api/departments").json())
-    assert "财社〔2022〕61号" in {p["number"] for p in client.get("/policies?format=json").json()["rows"]}
+    policies = client.get("/policies?format=json").json()["rows"]
+    assert "财社〔2022〕61号" in {p["number"] for p in policies}
+    assert all(p["label"] for p in policies)  # a document cited by title only is listed by its title
+    assert 'class="row-link" href="/policies/' in client.get("/policies").text
+    assert not re.search(r'class="row-link" href="[^"]*"></a>', client.get("/policies").text)
     assert "中央财政医疗救助补助资金" in {p["name"] for p in client.get("/programmes?format=json").json()["rows"]}
     html = client.get("/").text
     for kind in ("programmes", "policies", "reports", "departments"):
