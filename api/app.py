@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from api import errors
+from api.assets import router as assets_router
+from api.explore import router as explore_router
+from api.freshness import ResultCache, StoreWatch
 from api.guard import Policy
 from api.pages import router as pages_router
-from api.pages import static_router
 from api.resources import router as resources_router
 from api.rest import named_query_router
 from api.service import Service
@@ -41,12 +47,14 @@ def create_app(
     allow_load: Sequence[str] = (),
     write_timeout: float = DEFAULT_WRITE_TIMEOUT,
     max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB,
+    cache_entries: int = 512,
 ) -> FastAPI:
     """Build the app. A malformed named-query header raises here, before anything is served.
 
     `allow_service` lists the SERVICE endpoints a query may call (none by default), `allow_load` the
     hosts (host or host:port) an update may LOAD from over http(s) (none by default).
     `store_path` is a store directory or the URL of a SPARQL service (kg.store.remote).
+    `cache_entries` answers are cached per store generation (0: none).
     """
     if not is_remote(store_path):
         store_path = Path(store_path)
@@ -62,8 +70,9 @@ def create_app(
     service = Service(
         store_path, pool, writer, queries, query_timeout, max_results, update_token=update_token,
         max_upload_bytes=max_upload_bytes, upload_dir=upload_dir,
-        policy=Policy.of(list(allow_service), list(allow_load)),
+        policy=Policy.of(list(allow_service), list(allow_load)), cache=ResultCache(cache_entries),
     )  # fmt: skip
+    service.watch = StoreWatch(store_path, read_remote=lambda: int(service._run_uncached({"op": "generation"})))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,13 +94,17 @@ def create_app(
         "query in `queries/` under `/api/queries/{name}`; documents, flows, departments and reports.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc are served by api.assets, with local scripts
+        redoc_url=None,
     )
     app.state.service = service
     app.include_router(sparql_router)
     app.include_router(named_query_router(queries, max_results))
     app.include_router(resources_router)
-    app.include_router(static_router)
+    app.include_router(assets_router)
+    app.include_router(explore_router)
     app.include_router(pages_router)
+    errors.install(app)
     return app
 
 
@@ -108,13 +121,40 @@ def serve(
     write_timeout: float = DEFAULT_WRITE_TIMEOUT,
     max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB,
     max_upload_mb: float = 20.0,
+    cache_entries: int = 512,
+    open_browser: bool = False,
 ) -> None:
     """Run the service with uvicorn (one server process; queries run in `workers` killable processes,
-    writes in one killable writer process)."""
+    writes in one killable writer process); `open_browser` opens the home page once it answers."""
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     app = create_app(store, update_token=update_token, query_timeout=query_timeout, max_results=max_results,
                      workers=workers, allow_service=allow_service, allow_load=allow_load, write_timeout=write_timeout,
-                     max_memory_mb=max_memory_mb, max_upload_bytes=int(max_upload_mb * 2**20))  # fmt: skip
+                     max_memory_mb=max_memory_mb, max_upload_bytes=int(max_upload_mb * 2**20),
+                     cache_entries=cache_entries)  # fmt: skip
+    if open_browser:
+        import webbrowser
+
+        open_when_ready(host, port, webbrowser.open)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def open_when_ready(host: str, port: int, opener: Callable[[str], object], timeout: float = 120.0) -> threading.Thread:
+    """Open the home page once the port accepts connections (uvicorn starts after the workers do)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url = f"http://{shown}:{port}/"
+
+    def wait_then_open() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((shown, port), timeout=1):
+                    opener(url)
+                    return
+            except OSError:
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=wait_then_open, daemon=True, name="fundkg-open-browser")
+    thread.start()
+    return thread

@@ -3,7 +3,9 @@
 The endpoints are generated from the query headers when the app is created, so adding a `.rq`
 file adds an endpoint, with its parameters (type, required, allowed values, example) in the
 OpenAPI schema. Values are bound as RDF terms by `kg.queries.bind` (a VALUES block, never text
-pasted into the query). Results page with `limit`/`offset` and a `next` link.
+pasted into the query). Results page with `limit`/`offset` and a `next` link. The format comes from
+`format=` or else the Accept header (JSON, CSV, TSV), as at /sparql; JSON values are typed from their
+RDF datatype (api.typed).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api import results as R
+from api import typed
 from api.service import Service
 from kg.errors import QueryError
 from kg.queries import BlankValueError, NamedQuery, bind
 
 RESERVED = ("limit", "offset", "format")  # paging and output options every endpoint takes
+JSON = "application/json"
+FORMATS = {"json": JSON, "csv": R.CSV, "tsv": R.TSV}
 _TRAILING_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
 
 
@@ -39,9 +44,21 @@ def paged(text: str, limit: int, offset: int) -> str:
     return f"{text}\nLIMIT {limit + 1} OFFSET {offset}"
 
 
+def negotiate(request: Request, fmt: str | None) -> str:
+    """The media type to answer in: `format=` if given, else the best the Accept header allows."""
+    if fmt:
+        return FORMATS[fmt]
+    chosen = R.choose(request.headers.get("accept"), (JSON, R.CSV, R.TSV, R.RESULTS_JSON), JSON)
+    if chosen is None:
+        raise HTTPException(406, "this endpoint answers in application/json, text/csv or text/tab-separated-values")
+    return JSON if chosen == R.RESULTS_JSON else chosen
+
+
 def run_named(
-    service: Service, query: NamedQuery, values: dict[str, Any], request: Request, limit: int, offset: int, fmt: str
-) -> Response:
+    service: Service, query: NamedQuery, values: dict[str, Any], request: Request, limit: int, offset: int,
+    fmt: str | None,
+) -> Response:  # fmt: skip
+    media = negotiate(request, fmt)
     try:
         text = bind(query, values)
     except BlankValueError as exc:  # white space would match everything: a request error, not a value
@@ -49,7 +66,7 @@ def run_named(
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     if query.form != "SELECT":
-        rdf_type = "application/ld+json" if fmt == "json" else "text/turtle"
+        rdf_type = "application/ld+json" if media == JSON else "text/turtle"
         result = service.query(text, rdf_format=rdf_type)
         if result["form"] == "ask":
             return JSONResponse({"query": query.name, "boolean": result["boolean"]})
@@ -59,22 +76,23 @@ def run_named(
     more = len(rows) > limit
     rows = rows[:limit]
     next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
-    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
-    if fmt == "csv":
-        body = R.select_csv(result["variables"], rows)
-        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    headers = {"Link": f'<{next_url}>; rel="next"', "Vary": "Accept"} if next_url else {"Vary": "Accept"}
+    if media in (R.CSV, R.TSV):
+        body = (R.select_csv if media == R.CSV else R.select_tsv)(result["variables"], rows)
+        return Response(body, media_type=f"{media}; charset=utf-8", headers=headers)
     variables = result["variables"]
-    return JSONResponse(
-        {
+    return Response(
+        typed.dumps({
             "query": query.name,
             "summary": query.summary,
             "parameters": values,
             "variables": variables,
-            "rows": [{v: (t["value"] if t else None) for v, t in zip(variables, row, strict=True)} for row in rows],
+            "rows": [{v: typed.value(t) for v, t in zip(variables, row, strict=True)} for row in rows],
             "limit": limit,
             "offset": offset,
             "next": next_url,
-        },
+        }),
+        media_type=JSON,
         headers=headers,
     )
 
@@ -131,13 +149,35 @@ def _endpoint(query: NamedQuery, max_limit: int):
         inspect.Parameter(
             "format",
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=str,
-            default=Query("json", pattern="^(json|csv)$", description="json or csv."),
+            annotation=str | None,
+            default=Query(None, pattern="^(json|csv|tsv)$",
+                          description="json, csv or tsv; without it, the Accept header chooses (JSON by default)."),
         ),
     ]
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     endpoint.__name__ = "query_" + query.name.replace("-", "_")
     return endpoint
+
+
+_RESPONSES: dict[str, Any] = {
+    "description": "One page of rows: JSON (values typed from their RDF datatype), CSV or TSV (SPARQL 1.1 TSV), "
+    "by `format=` or the Accept header. A `Link: <…>; rel=next` header and `next` give the next page.",
+    "content": {
+        JSON: {"schema": {
+            "type": "object",
+            "properties": {
+                "query": {"type": "string"}, "summary": {"type": "string"},
+                "parameters": {"type": "object"},
+                "variables": {"type": "array", "items": {"type": "string"}},
+                "rows": {"type": "array", "items": {"type": "object", "additionalProperties": typed.VALUE_SCHEMA}},
+                "limit": {"type": "integer"}, "offset": {"type": "integer"},
+                "next": {"anyOf": [{"type": "string", "format": "uri"}, {"type": "null"}]},
+            },
+        }},
+        R.CSV: {"schema": {"type": "string"}},
+        R.TSV: {"schema": {"type": "string"}},
+    },
+}  # fmt: skip
 
 
 def named_query_router(queries: dict[str, NamedQuery], max_limit: int) -> APIRouter:
@@ -181,6 +221,6 @@ def named_query_router(queries: dict[str, NamedQuery], max_limit: int) -> APIRou
             description=query.description + (f"\n\nExample: `{query.example}`" if query.example else ""),
             name=f"query_{query.name.replace('-', '_')}",
             operation_id=f"query_{query.name.replace('-', '_')}",
-            responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+            responses={200: _RESPONSES},
         )
     return router

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from api.freshness import ResultCache, StoreWatch
 from api.guard import Policy
 from api.workers import (
     PoolBusy,
@@ -37,6 +38,8 @@ class Service:
     max_upload_bytes: int = 20 * 1024 * 1024
     upload_dir: Path = field(default_factory=Path)
     policy: Policy = field(default_factory=Policy)
+    cache: ResultCache = field(default_factory=ResultCache)
+    watch: StoreWatch | None = None  # None: no other process writes the store (tests of the pool alone)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -84,7 +87,25 @@ class Service:
     def flows(self, programme: str, **filters: str | None) -> dict[str, Any]:
         return self._run({"op": "flows", "programme": programme, "filters": filters})
 
+    def generation(self) -> int:
+        """The store's generation now; workers of an older one are renewed before they answer again."""
+        if self.watch is None:
+            return 0
+        generation = self.watch.generation()
+        self.pool.refresh(generation)
+        return generation
+
     def _run(self, request: dict[str, Any]) -> Any:
+        generation = self.generation()
+        key = self.cache.key(request)
+        cached = self.cache.get(generation, key)
+        if cached is not None:
+            return dict(cached) if isinstance(cached, dict) else cached  # callers may add keys, not share them
+        answer = self._run_uncached(request)
+        self.cache.put(generation, key, answer)
+        return dict(answer) if isinstance(answer, dict) else answer
+
+    def _run_uncached(self, request: dict[str, Any]) -> Any:
         try:
             return self.pool.run(request, self.query_timeout)
         except QuerySyntaxError as exc:
@@ -127,7 +148,10 @@ class Service:
             raise HTTPException(503, str(exc)) from exc
         except WriteFailed as exc:
             raise HTTPException(500, self.public(f"the write failed: {exc}")) from exc
-        self.pool.refresh(int(reply.get("generation", 0)))
+        generation = int(reply.get("generation", 0))
+        self.pool.refresh(generation)
+        if self.watch is not None:
+            self.watch.saw(generation)
         return reply
 
     def public(self, text: str) -> str:

@@ -102,7 +102,7 @@ def _worker_main(conn: Connection, store_path: str, timeout: float | None = None
         conn.send(("error", "error", f"cannot open store {store_path}: {exc}"))
         return
     conn.send(("ready", generation))
-    ops = {"query": _run_query, "flows": _run_flows}
+    ops = {"query": _run_query, "flows": _run_flows, "generation": lambda s, r: ("ok", s.generation())}
     while True:
         try:
             request = conn.recv()

@@ -494,6 +494,9 @@ def serve(
         float, typer.Option(help="MiB of memory a query worker or the writer may use before it is killed.")
     ] = 2048.0,
     max_upload: Annotated[float, typer.Option(help="Largest upload (or POST body), in MiB.")] = 20.0,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the home page in a web browser once the service answers.")
+    ] = False,
 ) -> None:
     """Serve the store: SPARQL endpoint at /sparql, named queries as REST at /api, pages at /."""
     from api.app import serve as run_server
@@ -513,6 +516,7 @@ def serve(
         write_timeout=write_timeout,
         max_memory_mb=max_memory,
         max_upload_mb=max_upload,
+        open_browser=open_browser,
     )
 
 

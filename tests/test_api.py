@@ -349,3 +349,15 @@ def test_pages_render(client: TestClient) -> None:
     assert client.get("/static/plotly.min.js").status_code == 200
     q = client.get("/query", params={"query": REPORTS}).text
     assert "000_84a2500fe35ff2c8.txt" in q and "format=csv" in q
+
+
+def test_flow_page_names_the_filter_that_left_nothing_and_links_its_data(client: TestClient) -> None:
+    params = {"programme": "城乡医疗救助", "region": "柳林县", "year": "2022"}
+    page = client.get("/flows", params=params).text
+    assert "Plotly.newPlot" in page and 'class="format-json"' in page
+    links = client.get("/flows", params={**params, "format": "csv"}).text.splitlines()
+    assert links[0] == "from,to,phase,yuan" and "中央财政,吕梁市医疗保障局,executed,7440000" in links
+    nodes = client.get("/flows", params={**params, "format": "json"}).json()["nodes"]
+    assert "吕梁市财政" in {n["label"] for n in nodes}
+    empty = client.get("/flows", params={**params, "region": "火星县"})
+    assert empty.status_code == 404 and "region 火星县" in empty.text and "Plotly.newPlot" not in empty.text
