@@ -101,6 +101,12 @@ def _print_summary(store: Store) -> None:
         console.print(reports)
 
 
+def _supported() -> str:
+    from kg.readers import SUPPORTED_SUFFIXES
+
+    return "supported: " + " ".join(sorted(SUPPORTED_SUFFIXES))
+
+
 @app.command()
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Report files and/or folders (searched recursively).")],
@@ -131,19 +137,27 @@ def build(
         int, typer.Option(min=0, help="MiB of memory one worker may use (0: no limit; --jobs only).")
     ] = 4096,
 ) -> None:
-    """Build (or update) the store from report files: .txt .md .docx .pdf .html."""
+    """Build (or update) the store from report files: .txt .md .docx .doc .pdf .html .xlsx .xls .ods."""
     from contextlib import ExitStack
 
     from kg.build import build as run_build
-    from kg.build import iter_report_files
+    from kg.build import describe_types, iter_report_files, unsupported_files
     from kg.linking import link as run_link
 
     missing = [p for p in paths if not p.exists()]
     if missing:  # before the store is opened: a typo must not leave an empty store behind
         err.print(_plain(f"error: no such file or folder: {', '.join(shown(p) for p in missing)}", "red"))
         raise typer.Exit(2)
-    fund_store = _open_store(store, must_exist=False)
     total = len(iter_report_files(paths))
+    other = unsupported_files(paths)
+    skipped = f"skipped {len(other)} file(s) of unsupported types ({describe_types(other)})" if other else ""
+    if total == 0:  # nothing to build: no store is created, and the exit code says so
+        where = ", ".join(shown(p) for p in paths)
+        err.print(_plain(f"error: no reports found in {where} ({_supported()}){'; ' + skipped if skipped else ''}", "red"))
+        raise typer.Exit(2)
+    if skipped:
+        err.print(_plain(f"{skipped}; {_supported()}", "yellow"))
+    fund_store = _open_store(store, must_exist=False)
     with (
         ExitStack() as resources,
         Progress(
