@@ -429,9 +429,11 @@ def validate(
 @app.command()
 def trace(
     programme: Annotated[str, typer.Option("--programme", "-p", help="Programme name (loosely matched).")],
-    region: Annotated[str | None, typer.Option(help="Only flows to departments in this region.")] = None,
-    year: Annotated[str | None, typer.Option(help="Fiscal year.")] = None,
-    phase: Annotated[str | None, typer.Option(help="initial, adjusted, executed, carried-over or allocated.")] = None,
+    region: Annotated[str | None, typer.Option(help="Only flows to departments in this region (石楼县, 吕梁市 …).")] = None,
+    year: Annotated[str | None, typer.Option(help="Fiscal year (four digits).")] = None,
+    phase: Annotated[
+        str | None, typer.Option(help="Budget phase: initial, adjusted, executed, carried-over or allocated.")
+    ] = None,
     up: Annotated[bool, typer.Option("--up", help="From the spending side upwards.")] = False,
     down: Annotated[bool, typer.Option("--down", help="From the top level downwards (default).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Nodes and links (for a Sankey diagram).")] = False,
@@ -445,13 +447,20 @@ def trace(
         raise typer.BadParameter("--up and --down exclude each other")
     if not programme.strip():
         raise typer.BadParameter("--programme is blank: give (part of) a programme name")
+    if year is not None and not (len(year) == 4 and year.isascii() and year.isdigit()):
+        raise typer.BadParameter(f"{year!r} is not a fiscal year (four digits, e.g. 2022)", param_hint="--year")
+    from kg.lexicon.labels import PHASE_ORDER
+
+    if phase is not None and phase not in PHASE_ORDER:
+        raise typer.BadParameter(f"{phase!r} is not a budget phase; one of: {', '.join(PHASE_ORDER)}", param_hint="--phase")
     result = build_trace(_open_store(store, read_only=True), programme, region=region, year=year, phase=phase)
-    if as_json:
+    if as_json:  # the document is printed either way (an empty one when nothing matched), the exit code says which
         sys.stdout.write(json.dumps(to_sankey(result), ensure_ascii=False, indent=2) + "\n")
-        return
     if not result.programmes:
-        err.print(_plain(f"no fund flows for a programme matching {programme!r}", "yellow"))
+        err.print(_plain(result.empty_because, "yellow"))
         raise typer.Exit(1)
+    if as_json:
+        return
     console.print(_plain(" / ".join(result.programmes), "bold"))
     console.print(render_text(result, up=up), markup=False, highlight=False, soft_wrap=True)
 

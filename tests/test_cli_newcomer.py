@@ -1,0 +1,165 @@
+"""A newcomer's first hour (issue 15): the messages and exit codes of the command line.
+
+Each test names the finding it covers; each would fail on the code before the fix (it printed
+"0 added" for an empty folder, 0 rows for an unknown concept, an unchecked filter …)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.resources import data_dir
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("newcomer") / "store"
+    result = runner.invoke(app, ["build", str(data_dir("samples")), "--store", str(path), "-q", "-j", "0"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+# --- 2. an unknown concept is refused with the known ones -----------------------------------------
+
+
+def test_unknown_concept_lists_the_known_ones(store: Path) -> None:
+    args = ["query", "indicator-comparison", "--param", "concept=satisfaction", "--store", str(store)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "'satisfaction' is not one of the indicator-concepts" in result.output
+    assert "did you mean service-satisfaction?" in result.output
+    assert "known: access-convenience, assistance-amount" in result.output  # sorted
+
+
+def test_a_known_concept_by_notation_or_label_answers(store: Path) -> None:
+    for concept in ("service-satisfaction", "救助对象满意度"):
+        args = ["query", "indicator-comparison", "-p", f"concept={concept}", "-f", "json", "--store", str(store)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        rows = json.loads(result.stdout)["results"]["bindings"]
+        assert {r["indicator"]["value"] for r in rows} == {"救助对象满意度", "群众满意度"}
+
+
+def test_missed_targets_takes_notations_only(store: Path) -> None:
+    result = runner.invoke(app, ["query", "missed-targets", "-p", "concept=服务对象满意度", "--store", str(store)])
+    assert result.exit_code == 2
+    assert "'服务对象满意度' is not one of the indicator-concept-notations" in result.output
+
+
+# --- 4. build: no reports, unsupported files, a missing path -------------------------------------
+
+
+@pytest.mark.parametrize("files", [(), ("a.jpg", "b.jpg", "c.jpg", "d.xlsx.bak")])
+def test_build_of_a_folder_without_reports_is_an_error(tmp_path: Path, files: tuple[str, ...]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_bytes(b"\xff\xd8")
+    result = runner.invoke(app, ["build", str(folder), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert f"error: no reports found in {folder}" in result.output
+    if files:
+        assert "skipped 4 file(s) of unsupported types (.jpg ×3, .bak ×1)" in result.output
+    assert not (tmp_path / "s").exists()  # no store is created for nothing
+
+
+def test_build_names_the_unsupported_files_it_passes_over(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "scan.jpg").write_bytes(b"\xff\xd8")
+    (folder / "README.md").write_text("not a report", encoding="utf-8")  # README files are skipped quietly
+    sample = data_dir("samples") / "wulong-department-evaluation-2023.txt"
+    (folder / sample.name).write_bytes(sample.read_bytes())
+    result = runner.invoke(app, ["build", str(folder), "--store", str(tmp_path / "s"), "-j", "0"])
+    assert result.exit_code == 0, result.output
+    assert "skipped 1 file(s) of unsupported types (.jpg ×1)" in result.output
+    assert "1 added" in result.output
+
+
+def test_build_of_a_missing_path_is_an_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(tmp_path / "nowhere"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert f"no such file or folder: {tmp_path / 'nowhere'}" in result.output
+    assert not (tmp_path / "s").exists()
+
+
+# --- 5. trace: every filter checked, the one that emptied the result named ------------------------
+
+
+TRACE = ["trace", "--programme", "城乡医疗救助"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--region", "火星县"], "match --region 火星县 (the flows before it have region: 吕梁市, 四川省"),
+        (["--year", "2031"], "match --year 2031 (the flows before it have year: 2022)"),
+        (["--region", "石楼县", "--year", "2023"], "match --year 2023 (the flows before it have year: 2022)"),
+    ],
+)
+def test_trace_names_the_filter_that_left_nothing(store: Path, extra: list[str], message: str) -> None:
+    for mode in ([], ["--json"]):
+        result = runner.invoke(app, [*TRACE, *extra, *mode, "--store", str(store)])
+        assert result.exit_code == 1, (mode, result.output)  # the same in both modes
+        assert message in result.stderr
+        if mode:
+            assert json.loads(result.stdout)["nodes"] == []
+
+
+def test_trace_of_an_unknown_programme(store: Path) -> None:
+    result = runner.invoke(app, ["trace", "--programme", "不存在", "--json", "--store", str(store)])
+    assert result.exit_code == 1
+    assert "no fund flows for a programme matching '不存在'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--year", "abc"], "'abc' is not a fiscal year (four digits, e.g. 2022)"),
+        (["--phase", "bogus"], "'bogus' is not a budget phase; one of: initial, adjusted, executed"),
+    ],
+)
+def test_trace_rejects_a_malformed_filter(store: Path, extra: list[str], message: str) -> None:
+    result = runner.invoke(app, [*TRACE, *extra, "--store", str(store)])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace("│", " ").split())
+
+
+def test_trace_phase_allocated_draws_the_notices_above_the_receipts(store: Path) -> None:
+    result = runner.invoke(app, [*TRACE, "--phase", "allocated", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "└─ 石楼县医疗保障局  [下达 1116万元]" in result.stdout
+    assert "年初预算" not in result.stdout and "安岳县医疗保障局" not in result.stdout.split("下达与收到")[0]
+
+
+def test_trace_prints_one_unit(store: Path) -> None:
+    result = runner.invoke(app, [*TRACE, "--region", "石楼县", "--year", "2022", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "执行数 1180万元" in result.stdout and "下达 71454万元" in result.stdout
+    amounts = [word for word in result.stdout.split() if word[:1].isdigit() and word.endswith("元")]
+    assert amounts and all(a.endswith("万元") for a in amounts)
+
+
+def test_a_tree_with_odd_amounts_stays_in_wan() -> None:
+    """Before: 749万元 beside 18640207.36元 in one tree (whole hundreds were 万元, the rest 元)."""
+    from decimal import Decimal
+
+    import networkx as nx
+
+    from kg.flows import Trace, _add_amount, render_text
+
+    g = nx.DiGraph()
+    g.add_node("a", label="中央财政", kind="level", level="central")
+    g.add_node("b", label="石楼县医疗保障局", kind="organisation")
+    g.add_node("c", label="2101301 城乡医疗救助", kind="spending")
+    _add_amount(g, "a", "b", "executed", Decimal("7490000"), "x.txt", "f1")
+    _add_amount(g, "b", "c", "executed", Decimal("18640207.36"), "x.txt", "f2")
+    text = render_text(Trace(g, ["p"]))
+    assert "[执行数 749万元]" in text and "[执行数 1864.020736万元]" in text
+    assert "207.36元" not in text
