@@ -153,7 +153,8 @@ def build(
     skipped = f"skipped {len(other)} file(s) of unsupported types ({describe_types(other)})" if other else ""
     if total == 0:  # nothing to build: no store is created, and the exit code says so
         where = ", ".join(shown(p) for p in paths)
-        err.print(_plain(f"error: no reports found in {where} ({_supported()}){'; ' + skipped if skipped else ''}", "red"))
+        also = f"; {skipped}" if skipped else ""
+        err.print(_plain(f"error: no reports found in {where} ({_supported()}){also}", "red"))
         raise typer.Exit(2)
     if skipped:
         err.print(_plain(f"{skipped}; {_supported()}", "yellow"))
@@ -429,7 +430,9 @@ def validate(
 @app.command()
 def trace(
     programme: Annotated[str, typer.Option("--programme", "-p", help="Programme name (loosely matched).")],
-    region: Annotated[str | None, typer.Option(help="Only flows to departments in this region (石楼县, 吕梁市 …).")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Only flows to departments in this region (石楼县, 吕梁市 …).")
+    ] = None,
     year: Annotated[str | None, typer.Option(help="Fiscal year (four digits).")] = None,
     phase: Annotated[
         str | None, typer.Option(help="Budget phase: initial, adjusted, executed, carried-over or allocated.")
@@ -452,7 +455,8 @@ def trace(
     from kg.lexicon.labels import PHASE_ORDER
 
     if phase is not None and phase not in PHASE_ORDER:
-        raise typer.BadParameter(f"{phase!r} is not a budget phase; one of: {', '.join(PHASE_ORDER)}", param_hint="--phase")
+        known = ", ".join(PHASE_ORDER)
+        raise typer.BadParameter(f"{phase!r} is not a budget phase; one of: {known}", param_hint="--phase")
     result = build_trace(_open_store(store, read_only=True), programme, region=region, year=year, phase=phase)
     if as_json:  # the document is printed either way (an empty one when nothing matched), the exit code says which
         sys.stdout.write(json.dumps(to_sankey(result), ensure_ascii=False, indent=2) + "\n")

@@ -118,7 +118,8 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         raise QueryError(f"{path}: parameter {name!r} cannot be both inline and multi")
     ptype = spec.get("type", "string")
     if spec.get("vocabulary") is not None and spec["vocabulary"] not in VOCABULARIES:
-        raise QueryError(f"{path}: parameter {name!r} has vocabulary {spec['vocabulary']!r}; known: {sorted(VOCABULARIES)}")
+        vocabulary, known_vocabularies = spec["vocabulary"], sorted(VOCABULARIES)
+        raise QueryError(f"{path}: parameter {name!r} has vocabulary {vocabulary!r}; known: {known_vocabularies}")
     if ptype not in PARAM_TYPES:
         raise QueryError(f"{path}: parameter {name!r} has type {ptype!r}; expected one of {PARAM_TYPES}")
     return Parameter(
