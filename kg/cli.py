@@ -370,16 +370,7 @@ def extract(
     except FundKGError as exc:
         err.print(_plain(exc, "red"))
         raise typer.Exit(1) from exc
-    payload = {
-        "file": shown(file),
-        "sha256": records.document.sha256,
-        "media_type": records.document.media_type,
-        "extractor_version": records.extractor_version,
-        "metadata": _jsonable(records.metadata),
-        "organisations": _jsonable(records.organisations),
-        "citations": _jsonable(records.citations),
-        "amounts": _jsonable(records.amounts),
-    }
+    payload = _records_payload(file, records)
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
@@ -389,10 +380,25 @@ def extract(
         f"publisher: {meta.publisher.name if meta.publisher else '?'}; fiscal year: {meta.fiscal_year}; "
         f"kind: {meta.kind.value}; published: {meta.publication_date or '?'}"
     ))  # fmt: skip
-    console.print(
-        f"{len(records.organisations)} organisations, {len(records.citations)} citations, "
-        f"{len(records.amounts)} amounts (use --json for all records)"
-    )
+    counts = [f"{len(v)} {k.replace('_', ' ')}" for k, v in payload.items() if isinstance(v, list)]
+    console.print(_plain(", ".join(counts) + " (use --json for the records)"))
+
+
+def _records_payload(file: Path, records: Any) -> dict[str, Any]:
+    """Every record list of ReportRecords, by field name: what the build maps to RDF, nothing left out
+    (a record type added to ReportRecords shows up here without a change)."""
+    from dataclasses import fields
+
+    payload: dict[str, Any] = {
+        "file": shown(file),
+        "sha256": records.document.sha256,
+        "media_type": records.document.media_type,
+        "extractor_version": records.extractor_version,
+    }
+    for f in fields(records):
+        if f.name not in ("document", "extractor_version"):
+            payload[f.name] = _jsonable(getattr(records, f.name))
+    return payload
 
 
 @app.command()

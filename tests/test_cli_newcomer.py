@@ -163,3 +163,71 @@ def test_a_tree_with_odd_amounts_stays_in_wan() -> None:
     text = render_text(Trace(g, ["p"]))
     assert "[执行数 749万元]" in text and "[执行数 1864.020736万元]" in text
     assert "207.36元" not in text
+
+
+# --- 3. extract --json prints every record type the build writes ----------------------------------
+
+
+def _extracted(path: Path) -> dict:
+    result = runner.invoke(app, ["extract", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _types_written(path: Path) -> dict[str, int]:
+    from collections import Counter
+
+    from kg.build import prepare
+
+    pending, _ = prepare(path)
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    return Counter(q.object.value.rsplit("#", 1)[-1] for q in pending.quads if q.predicate.value == rdf_type)
+
+
+def _check_against_the_build(path: Path) -> dict:
+    payload = _extracted(path)
+    written = _types_written(path)
+    indicators = sum(len(e["indicators"]) for e in payload["evaluations"])
+    # A programme's total funding is written as a budget line of the programme, the rest as flows.
+    totals = [f for f in payload["funding_sources"] if f["is_total"] or not f["levels"]]
+    assert len(payload["budget_lines"]) + len(totals) == written["BudgetLine"]
+    assert len(payload["funding_sources"]) - len(totals) <= written["FundFlow"]
+    assert len(payload["citations"]) == written["Citation"]
+    assert len(payload["issues"]) == written["ConsistencyIssue"]
+    assert len(payload["definitions"]) == written["DefinitionStatement"]
+    assert len(payload["evaluations"]) == written["PerformanceEvaluation"]
+    assert indicators == written["PerformanceIndicator"]
+    assert len(payload["programmes"]) <= written["Programme"]  # funding may name programmes of its own
+    for key in ("funding_sources", "allocations", "classifications", "extraction_issues", "table_amounts"):
+        assert isinstance(payload[key], list), key
+    return payload
+
+
+def test_extract_json_has_every_record_type_of_a_sample() -> None:
+    payload = _check_against_the_build(data_dir("samples") / "shilou-final-accounts-2022.txt")
+    assert len(payload["budget_lines"]) == 23 and len(payload["funding_sources"]) == 15
+    (evaluation,) = payload["evaluations"]
+    assert {i["name"] for i in evaluation["indicators"]} >= {"资助参保人数", "救助对象满意度"}
+    codes = {line["classification"]["code"] for line in payload["budget_lines"] if line["classification"]}
+    assert "2101301" in codes
+
+
+def test_extract_json_of_a_notice_has_its_allocations() -> None:
+    payload = _extracted(data_dir("samples") / "notices" / "lv-caishe-2022-27-lvliang-medical-assistance.txt")
+    assert len(payload["allocations"]) == 42
+    shilou = {a["levels"][0]: a["amount"]["yuan"] for a in payload["allocations"] if a["recipient"] == "石楼县"}
+    assert shilou == {"central": "4760000", "province": "6060000", "prefecture": "340000"}
+
+
+def test_extract_json_of_a_seed_matches_the_build() -> None:
+    from conftest import seed_path
+
+    payload = _check_against_the_build(seed_path("000"))
+    assert len(payload["definitions"]) == 13 and len(payload["funding_sources"]) == 2
+
+
+def test_extract_summary_counts_every_record_type() -> None:
+    result = runner.invoke(app, ["extract", str(data_dir("samples") / "shilou-final-accounts-2022.txt")])
+    assert result.exit_code == 0, result.output
+    assert "23 budget lines" in result.output and "15 funding sources" in result.output
+    assert "1 evaluations" in result.output
