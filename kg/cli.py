@@ -239,31 +239,32 @@ def _parse_params(params: list[str]) -> dict[str, Any]:
 
 
 def _cell(term: Term | None) -> str:
-    """A term as a table shows it: its lexical value, IRIs of the project's namespaces shortened."""
-    from kg.vocab import PREFIXES
+    """A term as a table shows it: its lexical value, IRIs shortened to prefixed names."""
+    from kg.cli_table import cell_text
 
-    if term is None:
-        return ""
-    value = term.value
-    if term.kind == "uri":
-        for prefix, ns in PREFIXES.items():
-            if value.startswith(ns) and prefix in ("fkg", "fkgc", "skos", "org", "prov", "oa"):
-                return f"{prefix}:{value[len(ns) :]}"
-    return value
+    return cell_text(term)
 
 
 @app.command()
 def query(
     name: Annotated[str, typer.Argument(help="A named query (see `fundkg queries`) or a .rq file.")],
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="name=value; repeat a name for several values.")
+        list[str] | None,
+        typer.Option(
+            "--param", "-p",
+            help="name=value; a parameter marked + in `fundkg queries` may be repeated for several values.",
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    columns: Annotated[
+        str | None, typer.Option("--columns", "-c", help="Table: only these columns, comma-separated, in this order.")
+    ] = None,
+    max_rows: Annotated[int, typer.Option(min=1, help="Table: show at most this many rows (csv/json: all).")] = 100,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Run a named SPARQL query (parameters are bound as RDF terms, never pasted into the text)."""
     from kg.queries import bind, get_query
-    from kg.store import JSON_LD, TURTLE
+    from kg.store import JSON_LD, TURTLE, SparqlSyntaxError
 
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("format must be table, csv or json")
@@ -276,32 +277,59 @@ def query(
     fund_store = _open_store(store, read_only=True)
     results_format = {"csv": "text/csv", "json": "application/sparql-results+json"}.get(fmt)
     graph_format = JSON_LD if fmt == "json" else TURTLE
-    answer = fund_store.query(text, results_format=results_format, graph_format=graph_format, prefixes=False)
+    try:
+        answer = fund_store.query(text, results_format=results_format, graph_format=graph_format, prefixes=False)
+    except SparqlSyntaxError as exc:
+        err.print(_plain(f"error: {_syntax_error(name, exc)}", "red"))
+        raise typer.Exit(2) from None
     if answer.form == "ask":
         console.print("true" if answer.boolean else "false")
     elif answer.results is not None:  # a SELECT shown as a table
-        table = Table(title=named.summary, show_lines=False)
-        for v in answer.results.columns:
-            table.add_column(v, overflow="fold")
-        for row in answer.results.terms:
-            table.add_row(*(_plain(_cell(t)) for t in row))
-        console.print(table)
-        console.print(f"{len(answer.results)} row(s)")
-    else:  # SELECT as CSV or JSON, or a graph
-        sys.stdout.buffer.write(answer.data or b"")
+        from kg.cli_table import fit_table
+
+        chosen = [c.strip() for c in columns.split(",") if c.strip()] if columns else []
+        unknown = [c for c in chosen if c not in answer.results.columns]
+        if unknown:
+            raise typer.BadParameter(
+                f"no column {', '.join(unknown)}; the columns are {', '.join(answer.results.columns)}",
+                param_hint="--columns",
+            )
+        fitted = fit_table(named.summary, answer.results.columns, answer.results.terms, console.width,
+                           max_rows=max_rows, chosen=chosen)  # fmt: skip
+        console.print(fitted.table)
+        console.print(fitted.note(), markup=False, highlight=False)
+    else:  # SELECT as CSV or JSON, or a graph: as the store wrote it, ending with a newline like any output
+        data = answer.data or b""
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         sys.stdout.buffer.flush()
+
+
+def _syntax_error(source: str, exc: Exception) -> str:
+    """Oxigraph's 'error at 2:1: expected one of ",", ".", … [_]' as one line that names the query."""
+    import re
+
+    message = " ".join(str(exc).split())
+    match = re.match(r"(?:error at )?(\d+):(\d+)(?:-\d+:\d+)?: (.*)", message)
+    if match is None:
+        return f"{source}: SPARQL syntax error: {message}"
+    line, column, detail = match.groups()
+    detail = detail.replace(", [_]", "").replace('"{|", ', "").replace(', "~"', "")
+    return f"{source}: SPARQL syntax error at line {line}, column {column}: {detail}"
 
 
 @app.command("queries")
 def list_queries() -> None:
-    """List the named queries with their parameters."""
+    """List the named queries with their parameters (* required, + may be repeated)."""
     from kg.queries import named_queries
 
     table = Table(show_lines=True)
     for col in ("name", "summary", "parameters"):
         table.add_column(col, overflow="fold")
     for q in named_queries().values():
-        params = ", ".join(f"{p.name}:{p.type}{'*' if p.required else ''}" for p in q.parameters)
+        # name:type, * required, + may be repeated (--param doc=… --param doc=…)
+        params = ", ".join(
+            f"{p.name}:{p.type}{'*' if p.required else ''}{'+' if p.multi else ''}" for p in q.parameters
+        )
         table.add_row(q.name, q.summary, params)
     console.print(table)
 
@@ -532,6 +560,7 @@ def serve(
     from api.app import serve as run_server
 
     _open_store(store, read_only=True)  # fail here, clearly, when there is no store
+    _check_port(host, port)  # …and on a busy port, before the URL is printed as if it served
     console.print(_plain(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)"))
     run_server(
         store,
@@ -547,6 +576,22 @@ def serve(
         max_memory_mb=max_memory,
         max_upload_mb=max_upload,
     )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Exit with one line when the address cannot be bound (in use, or not this machine's)."""
+    import errno
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.create_server((host, port), family=family):  # SO_REUSEADDR, as uvicorn binds
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        hint = f"; is another server using it? try --port {port + 1}" if exc.errno == errno.EADDRINUSE else ""
+        err.print(_plain(f"error: cannot serve on {host}:{port}: {reason}{hint}", "red"))
+        raise typer.Exit(2) from None
 
 
 def _version_callback(value: bool) -> None:

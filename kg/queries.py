@@ -378,7 +378,7 @@ def bind(query: NamedQuery, values: dict[str, Any]) -> str:
             continue
         items = list(value) if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not param.multi:
-            raise QueryError(f"parameter {param.name!r} takes one value")
+            raise QueryError(f"parameter {param.name!r} of {query.name!r} takes one value, not {len(items)}")
         if param.inline:
             inline[param.name] = to_term(param, items[0])
             continue

@@ -231,3 +231,82 @@ def test_extract_summary_counts_every_record_type() -> None:
     assert result.exit_code == 0, result.output
     assert "23 budget lines" in result.output and "15 funding sources" in result.output
     assert "1 evaluations" in result.output
+
+
+# --- 11. tables that fit, a newline after every format, repeated parameters, busy ports, syntax --
+
+
+def test_a_query_table_fits_80_columns_one_line_per_row(store: Path) -> None:
+    from rich.cells import cell_len
+
+    narrow = CliRunner(env={"COLUMNS": "80"})
+    result = narrow.invoke(app, ["query", "missed-targets", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    body = [line for line in lines if line.startswith("│")]
+    assert len(body) == 3  # before: each row folded over a dozen lines
+    assert "3 row(s); not shown to fit the terminal: " in result.stdout and "quote" in result.stdout
+
+
+def test_iri_columns_go_first_and_iris_are_prefixed_names(store: Path) -> None:
+    narrow = CliRunner(env={"COLUMNS": "100"})
+    result = narrow.invoke(app, ["query", "departments", "--store", str(store)])
+    assert "not shown to fit the terminal: department (--columns to choose)" in result.stdout
+    assert "│ 吕梁市财政局    │ 吕梁市 │ 141100" in result.stdout  # names whole, instead of IRIs beside them
+    args = ["query", "departments", "--columns", "department,name", "--store", str(store)]
+    result = narrow.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "fkgr:org/" in result.stdout and "https://" not in result.stdout
+    result = narrow.invoke(app, ["query", "departments", "--columns", "nope", "--store", str(store)])
+    assert result.exit_code == 2 and "no column nope; the columns are department, name" in result.output
+
+
+def test_a_large_result_is_cut_with_a_note(store: Path) -> None:
+    result = runner.invoke(app, ["query", "most-cited-documents", "--max-rows", "2", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert sum(line.startswith("│") for line in result.stdout.splitlines()) == 2
+    assert "13 row(s); the first 2 shown (--max-rows N, or --format csv|json for all)" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_every_format_ends_with_a_newline(store: Path, fmt: str) -> None:
+    result = runner.invoke(app, ["query", "most-cited-documents", "-f", fmt, "--store", str(store)])
+    assert result.exit_code == 0
+    assert result.stdout.endswith("\n") and not result.stdout.endswith("\n\n")
+
+
+def test_a_repeated_doc_parameter_gives_the_citations_of_both(store: Path) -> None:
+    args = ["query", "policy-citations", "-p", "doc=财社[2022]48号", "-p", "doc=吕财社〔2022〕27号", "-f", "csv",
+            "--store", str(store)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    numbers = sorted(line.split(",")[3] for line in result.stdout.splitlines()[1:])
+    assert numbers == ["吕财社〔2022〕27号", "财社〔2022〕48号"]
+    assert "doc:docnumber*+" in runner.invoke(app, ["queries"]).stdout
+    result = runner.invoke(app, ["query", "departments", "-p", "level=county", "-p", "level=province",
+                                 "--store", str(store)])  # fmt: skip
+    assert result.exit_code == 2 and "parameter 'level' of 'departments' takes one value, not 2" in result.output
+
+
+def test_a_sparql_syntax_error_is_one_clean_line(store: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE { ?x a fkg:Report\n", encoding="utf-8")
+    result = runner.invoke(app, ["query", str(bad), "--store", str(store)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f'error: {bad}: SPARQL syntax error at line 2, column 1: expected one of ",", ".", ";", "{{", "}}"'
+    )
+
+
+def test_serve_on_a_busy_port_fails_before_printing_its_url(store: Path) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--store", str(store), "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: cannot serve on 127.0.0.1:{port}: Address already in use; is another server using it? "
+        f"try --port {port + 1}"
+    )
