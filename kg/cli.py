@@ -439,7 +439,21 @@ def validate(
     from kg.validate import validate_store
 
     fund_store = _open_store(store, read_only=True)
-    report = validate_store(fund_store)
+    with Progress(
+        TextColumn("[bold]validating[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(what: str, done: int, steps: int) -> None:
+            progress.update(task, completed=done, total=steps, description=what)
+
+        report = validate_store(fund_store, advance)
     if report.conforms:
         console.print("[green]conforms[/green]: the store satisfies every SHACL shape.")
     else:
