@@ -14,25 +14,66 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 from typer.core import TyperGroup
 
 from kg import __version__
 from kg.errors import FundKGError, shown
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.text import Text
+
     from kg.store import Store, Term
 
-console = Console()
-err = Console(stderr=True, soft_wrap=True)  # a message is one line, however long
+
+class _LazyConsole:
+    """A rich Console made on first use: `fundkg --help` does not import rich (≈ 25 ms of start-up)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    @property
+    def real(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def reset(self) -> None:
+        self._console = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+console = _LazyConsole()
+err = _LazyConsole(stderr=True, soft_wrap=True)  # a message is one line, however long
 
 
 def _plain(text: object, style: str = "") -> Text:
     """Text printed as it is: a file name such as `x[/red]` or `[bold]a.txt` is no rich markup."""
+    from rich.text import Text
+
     return Text(shown(str(text)), style=style)
+
+
+def _progress(verb: str, *, quiet: bool = False) -> Progress:
+    """A progress bar on standard error that goes away when done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn(f"[bold]{verb}[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=err.real,
+        transient=True,
+        disable=quiet,
+    )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -45,6 +86,8 @@ class _Commands(TyperGroup):
     """Every command: a user's mistake (a missing file, a folder that is no store …) is one line, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        console.reset()  # consoles of this invocation's terminal (width, colour), made when first used
+        err.reset()
         try:
             return super().invoke(ctx)
         except (FundKGError, OSError) as exc:
@@ -57,6 +100,10 @@ app = typer.Typer(
     help="FundKG: build and query a knowledge graph of Chinese public fund flows from budget disclosures.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain click help and usage errors: typer's rich panels import rich.markdown and markdown-it
+    # (≈ 35 ms of a 140 ms `fundkg --help`), and a usage error is then one line, not a box.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,  # a bug's traceback as Python prints it (our own errors are one line)
 )
 
 DEFAULT_STORE = os.environ.get("FUNDKG_STORE", "fundkg-store")
@@ -83,6 +130,8 @@ def _open_store(location: str, *, must_exist: bool = True, read_only: bool = Fal
 
 
 def _print_summary(store: Store) -> None:
+    from rich.table import Table
+
     from kg.summary import summarise
 
     summary = summarise(store)
@@ -161,16 +210,7 @@ def build(
     fund_store = _open_store(store, must_exist=False)
     with (
         ExitStack() as resources,
-        Progress(
-            TextColumn("[bold]building[/bold]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}", markup=False),
-            console=err,
-            disable=quiet,
-            transient=True,
-        ) as progress,
+        _progress("building", quiet=quiet) as progress,
     ):
         task = progress.add_task("", total=total)
 
@@ -182,7 +222,7 @@ def build(
                            preparer=preparer)  # fmt: skip
     linked = run_link(fund_store)  # after every build, so that links never go stale
     for failure in result.failed:
-        err.print(Text.assemble(("skipped ", "red"), _plain(failure.message)))
+        err.print(_plain("skipped ", "red").append_text(_plain(failure.message)))
     if not quiet:
         console.print(
             f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
@@ -320,6 +360,8 @@ def _syntax_error(source: str, exc: Exception) -> str:
 @app.command("queries")
 def list_queries() -> None:
     """List the named queries with their parameters (* required, + may be repeated)."""
+    from rich.table import Table
+
     from kg.queries import named_queries
 
     table = Table(show_lines=True)
@@ -439,15 +481,7 @@ def validate(
     from kg.validate import validate_store
 
     fund_store = _open_store(store, read_only=True)
-    with Progress(
-        TextColumn("[bold]validating[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}", markup=False),
-        console=err,
-        transient=True,
-    ) as progress:
+    with _progress("validating") as progress:
         task = progress.add_task("", total=None)
 
         def advance(what: str, done: int, steps: int) -> None:
@@ -459,6 +493,8 @@ def validate(
     else:
         console.print(report.text, markup=False, highlight=False)
         console.print(f"[red]{report.violations} violation(s)[/red]")
+    from rich.table import Table
+
     found = fund_store.select(get_query("consistency-issues").text)
     issues = [dict(zip(found.columns, row, strict=True)) for row in found.terms]
     if issues:

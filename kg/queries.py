@@ -192,6 +192,10 @@ def get_query(name_or_path: str) -> NamedQuery:
         if not text.startswith("# ---"):  # an ad-hoc query file: no header, no parameters
             return NamedQuery(path.stem, path, path.name, "", text)
         return load_query(path)
+    if _NAME.match(name_or_path):  # only the one file: reading every header cost ≈ 20 ms a command
+        path = data_dir("queries") / f"{name_or_path}.rq"
+        if path.is_file():
+            return load_query(path)
     queries = named_queries()
     if name_or_path not in queries:
         raise QueryError(f"no named query {name_or_path!r}; known: {', '.join(sorted(queries))}")
@@ -212,14 +216,19 @@ _UCS = (
 _PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 _PCT = "%[0-9A-Fa-f]{2}"
 _PCHAR = f"(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@{_UCS}]|{_PCT})"
-_IRI = re.compile(
-    rf"[A-Za-z][A-Za-z0-9+.\-]*:"
-    rf"(?://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:{_UCS}]|{_PCT})*@)?"  # user information
-    rf"(?P<host>\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]"
-    rf"|(?:[A-Za-z0-9\-._~!$&'()*+,;={_UCS}]|{_PCT})*)(?::[0-9]*)?(?:/{_PCHAR}*)*"
-    rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"  # a path without authority
-    rf"(?:\?(?:{_PCHAR}|[/?{_PRIVATE}])*)?(?:#(?:{_PCHAR}|[/?])*)?"
-)
+
+
+@cache
+def _iri_pattern() -> re.Pattern[str]:
+    """Compiled on first use: its Unicode classes take ≈ 20 ms, which `fundkg --help` need not pay."""
+    return re.compile(
+        rf"[A-Za-z][A-Za-z0-9+.\-]*:"
+        rf"(?://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:{_UCS}]|{_PCT})*@)?"  # user information
+        rf"(?P<host>\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]"
+        rf"|(?:[A-Za-z0-9\-._~!$&'()*+,;={_UCS}]|{_PCT})*)(?::[0-9]*)?(?:/{_PCHAR}*)*"
+        rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"  # a path without authority
+        rf"(?:\?(?:{_PCHAR}|[/?{_PRIVATE}])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+    )
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -241,7 +250,7 @@ def nt_literal(value: str, *, datatype: str | None = None, language: str | None 
 
 def nt_iri(value: str) -> str:
     """An absolute IRI in N-Triples syntax; ValueError when `value` is none."""
-    match = _IRI.fullmatch(value)
+    match = _iri_pattern().fullmatch(value)
     if match is None or not _valid_host(match.group("host")):
         raise ValueError("not an absolute IRI")
     return f"<{value}>"
