@@ -39,7 +39,10 @@ def run(source: Path | None, args: list[str], env_extra: dict[str, str] | None =
     command = [sys.executable, "-c", "import sys; from kg.cli import app; sys.argv[0] = 'fundkg'; app()", *args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    # Outside the checkout: `python -c` puts the working folder first on sys.path, and the checkout's
+    # kg/ would be imported whatever --source says.
+    subprocess.run(command, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)  # fmt: skip
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
