@@ -101,7 +101,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     # Plain click help and usage errors: typer's rich panels import rich.markdown and markdown-it
-    # (≈ 35 ms of a 140 ms `fundkg --help`), and a usage error is then one line, not a box.
+    # (about half the CPU time of `fundkg --help`, docs/benchmarks.md); usage errors become plain lines.
     rich_markup_mode=None,
     pretty_exceptions_enable=False,  # a bug's traceback as Python prints it (our own errors are one line)
 )

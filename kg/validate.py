@@ -78,9 +78,10 @@ def validate_store(store: Store, progress: Progress | None = None) -> Validation
         conforms, results, text = _run(data, shapes, failing)
         violations += sum(1 for _ in results.subjects(_uri(_RDF_TYPE), _uri(SH + "ValidationResult")))
         texts.append(str(text).split("\n", 3)[-1])  # without pySHACL's own "Validation Report" header
+    subclasses = _subclasses(store)
     for j, constraint in enumerate(constraints, start=1 + len(targeted)):
         tick(_short(constraint.shape) + " (SPARQL)", j, steps)
-        found = _sparql_violations(store, constraint)
+        found = _sparql_violations(store, constraint, subclasses)
         violations += len(found)
         texts.extend(found)
     tick("done", steps, steps)
@@ -219,21 +220,41 @@ def _fill(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\{[?$](\w+)\}", value, template)
 
 
-def _sparql_violations(store: Store, constraint: SparqlConstraint) -> list[str]:
+def _subclasses(store: Store) -> dict[str, set[str]]:
+    """Each class with all its subclasses (itself included), from rdfs:subClassOf in the store: the
+    closure is taken here, not with a property path, which not every SPARQL server evaluates alike."""
+    direct: dict[str, set[str]] = {}
+    for sub, sup in store.select(f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{_SUBCLASS}> ?sup }}").terms:
+        if sub is not None and sup is not None:
+            direct.setdefault(sup.value, set()).add(sub.value)
+
+    def below(cls: str, seen: set[str]) -> set[str]:
+        for sub in direct.get(cls, ()):
+            if sub not in seen:
+                seen.add(sub)
+                below(sub, seen)
+        return seen
+
+    return {cls: below(cls, {cls}) for cls in direct}
+
+
+def _sparql_violations(store: Store, constraint: SparqlConstraint, subclasses: dict[str, set[str]]) -> list[str]:
     """Each focus node the constraint's SELECT returns, as a result in pySHACL's text layout."""
     select = re.sub(r"\$this\b", "?this", constraint.select)
-    classes = " ".join(f"<{c}>" for c in constraint.targets)
     # The focus nodes are the instances of the target classes, subclasses included (as pySHACL does).
+    classes = sorted({c for target in constraint.targets for c in subclasses.get(target, {target})})
+    values = " ".join(f"<{c}>" for c in classes)
     query = (
-        f"{constraint.prefixes}\nSELECT * WHERE {{\n  VALUES ?targetClass {{ {classes} }}\n"
-        f"  ?this <{_RDF_TYPE}>/<{_SUBCLASS}>* ?targetClass .\n  {{ {select} }}\n}}"
+        f"{constraint.prefixes}\nSELECT * WHERE {{\n  VALUES ?targetClass {{ {values} }}\n"
+        f"  ?this <{_RDF_TYPE}> ?targetClass .\n  {{ {select} }}\n}}"
     )
     results = store.select(query)
     out: list[str] = []
     seen: set[tuple[str, ...]] = set()
     for row in results.terms:
         values = dict(zip(results.columns, row, strict=True))
-        key = tuple(t.value if t else "" for t in row if t is not values.get("targetClass"))
+        # A focus node typed with two of the target classes is one result, not two.
+        key = tuple((c, t.value if t else "") for c, t in values.items() if c != "targetClass")
         if key in seen:
             continue
         seen.add(key)
