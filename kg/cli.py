@@ -72,7 +72,7 @@ def _progress(verb: str, *, quiet: bool = False) -> Progress:
         TextColumn("{task.description}", markup=False),
         console=err.real,
         transient=True,
-        disable=quiet,
+        disable=quiet or not err.is_terminal,  # a log or a pipe gets the results, not a bar's last frame
     )
 
 
