@@ -310,3 +310,34 @@ def test_serve_on_a_busy_port_fails_before_printing_its_url(store: Path) -> None
         f"error: cannot serve on 127.0.0.1:{port}: Address already in use; is another server using it? "
         f"try --port {port + 1}"
     )
+
+
+# --- issue 13: start-up ---------------------------------------------------------------------------
+
+
+def test_help_imports_neither_rich_nor_the_store() -> None:
+    """`fundkg --help` stays light: rich (and its markdown renderer), pyoxigraph, rdflib and PyYAML are
+    imported by the commands that use them. Before: rich.markdown, markdown-it and pygments came with
+    typer's help panels, rich.console with kg.cli itself."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io, contextlib\n"
+        "from kg.cli import app\n"
+        "sys.argv = ['fundkg', '--help']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        app()\n    except SystemExit:\n        pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('rich', 'markdown_it', 'pygments', 'pyoxigraph', 'rdflib', 'yaml', 'pydantic'))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []
+
+
+def test_query_help_says_which_parameters_repeat() -> None:
+    result = runner.invoke(app, ["query", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "a parameter marked + in `fundkg queries` may be repeated for several values" in text
+    assert "--columns" in text and "--max-rows" in text
