@@ -341,3 +341,11 @@ def test_query_help_says_which_parameters_repeat() -> None:
     text = " ".join(result.stdout.split())
     assert "a parameter marked + in `fundkg queries` may be repeated for several values" in text
     assert "--columns" in text and "--max-rows" in text
+
+
+def test_a_second_notice_of_the_same_amount_is_flagged_as_such(store: Path) -> None:
+    """Before: 'amount-differs, allocated − received = 0万元' for a notice whose amount agrees."""
+    result = runner.invoke(app, [*TRACE, "--region", "石楼县", "--year", "2022", "--store", str(store)])
+    flag = "⚠ 吕财社〔2022〕35号 吕梁市财政局 下达 石楼县 476万元：未关联（receipt-linked-elsewhere，"
+    assert flag + "allocated − received = 0万元）" in result.stdout
+    assert "amount-differs" not in result.stdout
