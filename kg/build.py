@@ -65,6 +65,29 @@ def iter_sources(paths: Iterable[Path | str]) -> list[tuple[Path, str]]:
     return found
 
 
+def unsupported_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Files under the folders given that are of no supported type (README and hidden files aside):
+    the build names them by type instead of dropping them without a word."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file() and not is_supported(child) and not _ignored(child, path)
+            )
+    return found
+
+
+def describe_types(files: Sequence[Path]) -> str:
+    """'.jpg ×3, .xlsx.bak ×1': the suffixes of files, most frequent first."""
+    from collections import Counter
+
+    counts = Counter(f.suffix.lower() or "(no suffix)" for f in files)
+    return ", ".join(f"{suffix} ×{n}" for suffix, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def iter_report_files(paths: Iterable[Path | str]) -> list[Path]:
     """Files given directly, and supported files found under folders (README files are skipped)."""
     return [path for path, _ in iter_sources(paths)]

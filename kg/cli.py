@@ -14,25 +14,66 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 from typer.core import TyperGroup
 
 from kg import __version__
 from kg.errors import FundKGError, shown
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.text import Text
+
     from kg.store import Store, Term
 
-console = Console()
-err = Console(stderr=True, soft_wrap=True)  # a message is one line, however long
+
+class _LazyConsole:
+    """A rich Console made on first use: `fundkg --help` does not import rich (≈ 25 ms of start-up)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    @property
+    def real(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def reset(self) -> None:
+        self._console = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+console = _LazyConsole()
+err = _LazyConsole(stderr=True, soft_wrap=True)  # a message is one line, however long
 
 
 def _plain(text: object, style: str = "") -> Text:
     """Text printed as it is: a file name such as `x[/red]` or `[bold]a.txt` is no rich markup."""
+    from rich.text import Text
+
     return Text(shown(str(text)), style=style)
+
+
+def _progress(verb: str, *, quiet: bool = False) -> Progress:
+    """A progress bar on standard error that goes away when done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn(f"[bold]{verb}[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=err.real,
+        transient=True,
+        disable=quiet or not err.is_terminal,  # a log or a pipe gets the results, not a bar's last frame
+    )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -45,6 +86,8 @@ class _Commands(TyperGroup):
     """Every command: a user's mistake (a missing file, a folder that is no store …) is one line, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        console.reset()  # consoles of this invocation's terminal (width, colour), made when first used
+        err.reset()
         try:
             return super().invoke(ctx)
         except (FundKGError, OSError) as exc:
@@ -57,6 +100,10 @@ app = typer.Typer(
     help="FundKG: build and query a knowledge graph of Chinese public fund flows from budget disclosures.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain click help and usage errors: typer's rich panels import rich.markdown and markdown-it
+    # (about half the CPU time of `fundkg --help`, docs/benchmarks.md); usage errors become plain lines.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,  # a bug's traceback as Python prints it (our own errors are one line)
 )
 
 DEFAULT_STORE = os.environ.get("FUNDKG_STORE", "fundkg-store")
@@ -83,6 +130,8 @@ def _open_store(location: str, *, must_exist: bool = True, read_only: bool = Fal
 
 
 def _print_summary(store: Store) -> None:
+    from rich.table import Table
+
     from kg.summary import summarise
 
     summary = summarise(store)
@@ -99,6 +148,12 @@ def _print_summary(store: Store) -> None:
         for row in summary.reports:
             reports.add_row(*(_plain(cell) for cell in row))
         console.print(reports)
+
+
+def _supported() -> str:
+    from kg.readers import SUPPORTED_SUFFIXES
+
+    return "supported: " + " ".join(sorted(SUPPORTED_SUFFIXES))
 
 
 @app.command()
@@ -131,31 +186,31 @@ def build(
         int, typer.Option(min=0, help="MiB of memory one worker may use (0: no limit; --jobs only).")
     ] = 4096,
 ) -> None:
-    """Build (or update) the store from report files: .txt .md .docx .pdf .html."""
+    """Build (or update) the store from report files: .txt .md .docx .doc .pdf .html .xlsx .xls .ods."""
     from contextlib import ExitStack
 
     from kg.build import build as run_build
-    from kg.build import iter_report_files
+    from kg.build import describe_types, iter_report_files, unsupported_files
     from kg.linking import link as run_link
 
     missing = [p for p in paths if not p.exists()]
     if missing:  # before the store is opened: a typo must not leave an empty store behind
         err.print(_plain(f"error: no such file or folder: {', '.join(shown(p) for p in missing)}", "red"))
         raise typer.Exit(2)
-    fund_store = _open_store(store, must_exist=False)
     total = len(iter_report_files(paths))
+    other = unsupported_files(paths)
+    skipped = f"skipped {len(other)} file(s) of unsupported types ({describe_types(other)})" if other else ""
+    if total == 0:  # nothing to build: no store is created, and the exit code says so
+        where = ", ".join(shown(p) for p in paths)
+        also = f"; {skipped}" if skipped else ""
+        err.print(_plain(f"error: no reports found in {where} ({_supported()}){also}", "red"))
+        raise typer.Exit(2)
+    if skipped:
+        err.print(_plain(f"{skipped}; {_supported()}", "yellow"))
+    fund_store = _open_store(store, must_exist=False)
     with (
         ExitStack() as resources,
-        Progress(
-            TextColumn("[bold]building[/bold]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}", markup=False),
-            console=err,
-            disable=quiet,
-            transient=True,
-        ) as progress,
+        _progress("building", quiet=quiet) as progress,
     ):
         task = progress.add_task("", total=total)
 
@@ -167,7 +222,7 @@ def build(
                            preparer=preparer)  # fmt: skip
     linked = run_link(fund_store)  # after every build, so that links never go stale
     for failure in result.failed:
-        err.print(Text.assemble(("skipped ", "red"), _plain(failure.message)))
+        err.print(_plain("skipped ", "red").append_text(_plain(failure.message)))
     if not quiet:
         console.print(
             f"{len(result.added)} added, {len(result.replaced)} replaced, {len(result.unchanged)} unchanged, "
@@ -224,31 +279,32 @@ def _parse_params(params: list[str]) -> dict[str, Any]:
 
 
 def _cell(term: Term | None) -> str:
-    """A term as a table shows it: its lexical value, IRIs of the project's namespaces shortened."""
-    from kg.vocab import PREFIXES
+    """A term as a table shows it: its lexical value, IRIs shortened to prefixed names."""
+    from kg.cli_table import cell_text
 
-    if term is None:
-        return ""
-    value = term.value
-    if term.kind == "uri":
-        for prefix, ns in PREFIXES.items():
-            if value.startswith(ns) and prefix in ("fkg", "fkgc", "skos", "org", "prov", "oa"):
-                return f"{prefix}:{value[len(ns) :]}"
-    return value
+    return cell_text(term)
 
 
 @app.command()
 def query(
     name: Annotated[str, typer.Argument(help="A named query (see `fundkg queries`) or a .rq file.")],
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="name=value; repeat a name for several values.")
+        list[str] | None,
+        typer.Option(
+            "--param", "-p",
+            help="name=value; a parameter marked + in `fundkg queries` may be repeated for several values.",
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    columns: Annotated[
+        str | None, typer.Option("--columns", "-c", help="Table: only these columns, comma-separated, in this order.")
+    ] = None,
+    max_rows: Annotated[int, typer.Option(min=1, help="Table: show at most this many rows (csv/json: all).")] = 100,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Run a named SPARQL query (parameters are bound as RDF terms, never pasted into the text)."""
     from kg.queries import bind, get_query
-    from kg.store import JSON_LD, TURTLE
+    from kg.store import JSON_LD, TURTLE, SparqlSyntaxError
 
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("format must be table, csv or json")
@@ -261,32 +317,61 @@ def query(
     fund_store = _open_store(store, read_only=True)
     results_format = {"csv": "text/csv", "json": "application/sparql-results+json"}.get(fmt)
     graph_format = JSON_LD if fmt == "json" else TURTLE
-    answer = fund_store.query(text, results_format=results_format, graph_format=graph_format, prefixes=False)
+    try:
+        answer = fund_store.query(text, results_format=results_format, graph_format=graph_format, prefixes=False)
+    except SparqlSyntaxError as exc:
+        err.print(_plain(f"error: {_syntax_error(name, exc)}", "red"))
+        raise typer.Exit(2) from None
     if answer.form == "ask":
         console.print("true" if answer.boolean else "false")
     elif answer.results is not None:  # a SELECT shown as a table
-        table = Table(title=named.summary, show_lines=False)
-        for v in answer.results.columns:
-            table.add_column(v, overflow="fold")
-        for row in answer.results.terms:
-            table.add_row(*(_plain(_cell(t)) for t in row))
-        console.print(table)
-        console.print(f"{len(answer.results)} row(s)")
-    else:  # SELECT as CSV or JSON, or a graph
-        sys.stdout.buffer.write(answer.data or b"")
+        from kg.cli_table import fit_table
+
+        chosen = [c.strip() for c in columns.split(",") if c.strip()] if columns else []
+        unknown = [c for c in chosen if c not in answer.results.columns]
+        if unknown:
+            raise typer.BadParameter(
+                f"no column {', '.join(unknown)}; the columns are {', '.join(answer.results.columns)}",
+                param_hint="--columns",
+            )
+        fitted = fit_table(named.summary, answer.results.columns, answer.results.terms, console.width,
+                           max_rows=max_rows, chosen=chosen)  # fmt: skip
+        console.print(fitted.table)
+        console.print(fitted.note(), markup=False, highlight=False)
+    else:  # SELECT as CSV or JSON, or a graph: as the store wrote it, ending with a newline like any output
+        data = answer.data or b""
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         sys.stdout.buffer.flush()
+
+
+def _syntax_error(source: str, exc: Exception) -> str:
+    """Oxigraph's 'error at 2:1: expected one of ",", ".", … [_]' as one line that names the query."""
+    import re
+
+    message = " ".join(str(exc).split())
+    match = re.match(r"(?:error at )?(\d+):(\d+)(?:-\d+:\d+)?: (.*)", message)
+    if match is None:
+        return f"{source}: SPARQL syntax error: {message}"
+    line, column, detail = match.groups()
+    detail = detail.replace(", [_]", "").replace('"{|", ', "").replace(', "~"', "")
+    return f"{source}: SPARQL syntax error at line {line}, column {column}: {detail}"
 
 
 @app.command("queries")
 def list_queries() -> None:
-    """List the named queries with their parameters."""
+    """List the named queries with their parameters (* required, + may be repeated)."""
+    from rich.table import Table
+
     from kg.queries import named_queries
 
     table = Table(show_lines=True)
     for col in ("name", "summary", "parameters"):
         table.add_column(col, overflow="fold")
     for q in named_queries().values():
-        params = ", ".join(f"{p.name}:{p.type}{'*' if p.required else ''}" for p in q.parameters)
+        # name:type, * required, + may be repeated (--param doc=… --param doc=…)
+        params = ", ".join(
+            f"{p.name}:{p.type}{'*' if p.required else ''}{'+' if p.multi else ''}" for p in q.parameters
+        )
         table.add_row(q.name, q.summary, params)
     console.print(table)
 
@@ -355,16 +440,7 @@ def extract(
     except FundKGError as exc:
         err.print(_plain(exc, "red"))
         raise typer.Exit(1) from exc
-    payload = {
-        "file": shown(file),
-        "sha256": records.document.sha256,
-        "media_type": records.document.media_type,
-        "extractor_version": records.extractor_version,
-        "metadata": _jsonable(records.metadata),
-        "organisations": _jsonable(records.organisations),
-        "citations": _jsonable(records.citations),
-        "amounts": _jsonable(records.amounts),
-    }
+    payload = _records_payload(file, records)
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
@@ -374,10 +450,25 @@ def extract(
         f"publisher: {meta.publisher.name if meta.publisher else '?'}; fiscal year: {meta.fiscal_year}; "
         f"kind: {meta.kind.value}; published: {meta.publication_date or '?'}"
     ))  # fmt: skip
-    console.print(
-        f"{len(records.organisations)} organisations, {len(records.citations)} citations, "
-        f"{len(records.amounts)} amounts (use --json for all records)"
-    )
+    counts = [f"{len(v)} {k.replace('_', ' ')}" for k, v in payload.items() if isinstance(v, list)]
+    console.print(_plain(", ".join(counts) + " (use --json for the records)"))
+
+
+def _records_payload(file: Path, records: Any) -> dict[str, Any]:
+    """Every record list of ReportRecords, by field name: what the build maps to RDF, nothing left out
+    (a record type added to ReportRecords shows up here without a change)."""
+    from dataclasses import fields
+
+    payload: dict[str, Any] = {
+        "file": shown(file),
+        "sha256": records.document.sha256,
+        "media_type": records.document.media_type,
+        "extractor_version": records.extractor_version,
+    }
+    for f in fields(records):
+        if f.name not in ("document", "extractor_version"):
+            payload[f.name] = _jsonable(getattr(records, f.name))
+    return payload
 
 
 @app.command()
@@ -390,12 +481,20 @@ def validate(
     from kg.validate import validate_store
 
     fund_store = _open_store(store, read_only=True)
-    report = validate_store(fund_store)
+    with _progress("validating") as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(what: str, done: int, steps: int) -> None:
+            progress.update(task, completed=done, total=steps, description=what)
+
+        report = validate_store(fund_store, advance)
     if report.conforms:
         console.print("[green]conforms[/green]: the store satisfies every SHACL shape.")
     else:
         console.print(report.text, markup=False, highlight=False)
         console.print(f"[red]{report.violations} violation(s)[/red]")
+    from rich.table import Table
+
     found = fund_store.select(get_query("consistency-issues").text)
     issues = [dict(zip(found.columns, row, strict=True)) for row in found.terms]
     if issues:
@@ -415,9 +514,13 @@ def validate(
 @app.command()
 def trace(
     programme: Annotated[str, typer.Option("--programme", "-p", help="Programme name (loosely matched).")],
-    region: Annotated[str | None, typer.Option(help="Only flows to departments in this region.")] = None,
-    year: Annotated[str | None, typer.Option(help="Fiscal year.")] = None,
-    phase: Annotated[str | None, typer.Option(help="initial, adjusted, executed, carried-over or allocated.")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Only flows to departments in this region (石楼县, 吕梁市 …).")
+    ] = None,
+    year: Annotated[str | None, typer.Option(help="Fiscal year (four digits).")] = None,
+    phase: Annotated[
+        str | None, typer.Option(help="Budget phase: initial, adjusted, executed, carried-over or allocated.")
+    ] = None,
     up: Annotated[bool, typer.Option("--up", help="From the spending side upwards.")] = False,
     down: Annotated[bool, typer.Option("--down", help="From the top level downwards (default).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Nodes and links (for a Sankey diagram).")] = False,
@@ -431,13 +534,21 @@ def trace(
         raise typer.BadParameter("--up and --down exclude each other")
     if not programme.strip():
         raise typer.BadParameter("--programme is blank: give (part of) a programme name")
+    if year is not None and not (len(year) == 4 and year.isascii() and year.isdigit()):
+        raise typer.BadParameter(f"{year!r} is not a fiscal year (four digits, e.g. 2022)", param_hint="--year")
+    from kg.lexicon.labels import PHASE_ORDER
+
+    if phase is not None and phase not in PHASE_ORDER:
+        known = ", ".join(PHASE_ORDER)
+        raise typer.BadParameter(f"{phase!r} is not a budget phase; one of: {known}", param_hint="--phase")
     result = build_trace(_open_store(store, read_only=True), programme, region=region, year=year, phase=phase)
-    if as_json:
+    if as_json:  # the document is printed either way (an empty one when nothing matched), the exit code says which
         sys.stdout.write(json.dumps(to_sankey(result), ensure_ascii=False, indent=2) + "\n")
-        return
     if not result.programmes:
-        err.print(_plain(f"no fund flows for a programme matching {programme!r}", "yellow"))
+        err.print(_plain(result.empty_because, "yellow"))
         raise typer.Exit(1)
+    if as_json:
+        return
     console.print(_plain(" / ".join(result.programmes), "bold"))
     console.print(render_text(result, up=up), markup=False, highlight=False, soft_wrap=True)
 
@@ -502,6 +613,7 @@ def serve(
     from api.app import serve as run_server
 
     _open_store(store, read_only=True)  # fail here, clearly, when there is no store
+    _check_port(host, port)  # …and on a busy port, before the URL is printed as if it served
     console.print(_plain(f"FundKG serving {store} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)"))
     run_server(
         store,
@@ -518,6 +630,22 @@ def serve(
         max_upload_mb=max_upload,
         open_browser=open_browser,
     )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Exit with one line when the address cannot be bound (in use, or not this machine's)."""
+    import errno
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.create_server((host, port), family=family):  # SO_REUSEADDR, as uvicorn binds
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        hint = f"; is another server using it? try --port {port + 1}" if exc.errno == errno.EADDRINUSE else ""
+        err.print(_plain(f"error: cannot serve on {host}:{port}: {reason}{hint}", "red"))
+        raise typer.Exit(2) from None
 
 
 def _version_callback(value: bool) -> None:

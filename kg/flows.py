@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, PHASE_ORDER, level_rank, yuan_text
+from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, PHASE_ORDER, level_rank, signed_wan, wan_text
 from kg.lexicon.names import names_match
 from kg.queries import bind, internal_query
 from kg.store import Store
@@ -51,6 +51,7 @@ class Trace:
     graph: nx.DiGraph
     programmes: list[str] = field(default_factory=list)
     allocations: list[AllocationView] = field(default_factory=list)
+    empty_because: str = ""  # when nothing matched: which filter emptied the result, and what there is instead
 
     def roots(self) -> list[str]:
         return sorted((n for n in self.graph if self.graph.in_degree(n) == 0), key=self._order)
@@ -87,20 +88,34 @@ def trace(
     matched: set[str] = set()
     payees: dict[str, set[str]] = defaultdict(set)  # payee IRI -> programme node ids
     traced: dict[str, str] = {}  # flow IRI -> payee node, for the allocations above it
+    # What each filter let through, in the order they are applied: the first one that let nothing
+    # through is named when the result is empty, with the values that were there instead.
+    seen: dict[str, set[str]] = {"programme": set(), "year": set(), "phase": set(), "region": set()}
     for row in store.select(internal_query("trace-flows").text).rows:
         pname = str(row["pname"])
         if not names_match(programme, pname):
             continue
+        seen["programme"].add(pname)
         row_year = _text(row, "year")
+        seen["year"].add(row_year or "?")
         if year and row_year != year:
             continue
-        if phase and str(row["phase"]) != phase:
+        seen["phase"].add(str(row["phase"]))
+        # --phase allocated: the receipts are found as ever, but only the 下达 above them is drawn.
+        allocated_only = phase == "allocated"
+        if phase and str(row["phase"]) != phase and not allocated_only:
             continue
         payee = _text(row, "payee")
         payee_regions = regions.get(payee or "", {})
+        seen["region"].update(payee_regions.values())
         if region and region not in payee_regions.values():
             continue
         matched.add(pname)
+        if allocated_only:
+            if payee:
+                _org_node(g, payee, str(row["payeeName"]))
+                traced[str(row["flow"])] = f"org:{payee}"
+            continue
         level = str(row["level"])
         amount = Decimal(row["amount"])  # type: ignore[arg-type]
         path = [_level_node(g, level, payee_regions)]
@@ -123,7 +138,27 @@ def trace(
     _add_spending(store, g, payees, programme, year)
     # 下达 amounts join the trace unless another phase was asked for.
     views = _add_allocations(store, g, traced, regions) if phase in (None, "allocated") else []
-    return Trace(g, sorted(matched), views)
+    filters = {"year": year, "phase": phase, "region": region}
+    if phase == "allocated":  # receipts without a linked allocation above them draw nothing
+        g.remove_nodes_from([n for n in list(g) if g.degree(n) == 0])
+    if phase == "allocated" and g.number_of_edges() == 0 and matched:
+        names = " / ".join(sorted(matched))
+        g.clear()
+        return Trace(g, [], [], f"no allocation (下达) of a notice is linked to the flows of {names}")
+    return Trace(g, sorted(matched), views, "" if matched else _why_empty(programme, filters, seen))
+
+
+def _why_empty(programme: str, filters: dict[str, str | None], seen: dict[str, set[str]]) -> str:
+    """The filter that left no flow, named, with the values the flows before it had."""
+    if not seen["programme"]:
+        return f"no fund flows for a programme matching {programme!r}"
+    names = " / ".join(sorted(seen["programme"]))
+    for name in ("year", "phase", "region"):
+        wanted = filters[name]
+        if wanted is not None and wanted not in seen[name]:
+            there = ", ".join(sorted(seen[name])) or "none"
+            return f"no fund flows of {names} match --{name} {wanted} (the flows before it have {name}: {there})"
+    return f"no fund flows of {names} match the filters given"
 
 
 def _level_node(g: nx.DiGraph, level: str, payee_regions: dict[str, str]) -> str:
@@ -207,7 +242,7 @@ def render_text(trace_: Trace, *, up: bool = False) -> str:
     def amounts(a: str, b: str) -> str:
         data = trace_.graph[b][a] if up else trace_.graph[a][b]
         return "  ".join(
-            f"{PHASE_LABEL.get(p, p)} {yuan_text(data['amounts'][p])}" for p in PHASE_ORDER if p in data["amounts"]
+            f"{PHASE_LABEL.get(p, p)} {wan_text(data['amounts'][p])}" for p in PHASE_ORDER if p in data["amounts"]
         )
 
     shown: set[str] = set()  # a node whose subtree was printed once is not expanded again
@@ -229,9 +264,8 @@ def render_text(trace_: Trace, *, up: bool = False) -> str:
 
 
 def render_allocations(views: list[AllocationView]) -> list[str]:
-    """Each level's allocation next to what the payee reports it received; unlinked ones flagged."""
-    from kg.linking import signed
-
+    """Each level's allocation next to what the payee reports it received; unlinked ones flagged.
+    Amounts in 万元 throughout, like the tree above them (one unit, never 元 beside 万元)."""
     if not views:
         return []
     lines = ["", "下达与收到（allocations next to what the payee reports received）:"]
@@ -239,20 +273,20 @@ def render_allocations(views: list[AllocationView]) -> list[str]:
         r = view.receipt
         levels = "+".join(LEVEL_LABEL.get(lv, lv) for lv in sorted(r.levels, key=level_rank))
         lines.append(
-            f"{r.party_name} 收到 {levels} {yuan_text(r.amount)}（{PHASE_LABEL.get(r.phase, r.phase)}，{r.file}）"
+            f"{r.party_name} 收到 {levels} {wan_text(r.amount)}（{PHASE_LABEL.get(r.phase, r.phase)}，{r.file}）"
         )
         for i, link in enumerate(view.chain):
             a = link.allocation
             # Above the first level the receipt is the lower notice's 合计 (what it passes on).
             mark = ("←" if i else "=") if not link.difference else "≠"
-            passed = f"（{link.receipt.party_name} 合计 {yuan_text(link.receipt.amount)}）" if i else ""
-            note = f"  allocated − received = {signed(link.difference)}" if link.difference else ""
+            passed = f"（{link.receipt.party_name} 合计 {wan_text(link.receipt.amount)}）" if i else ""
+            note = f"  allocated − received = {signed_wan(link.difference)}" if link.difference else ""
             lines.append(f"    {mark} {a.number or a.file} {a.party_name} 下达 {a.region_name} "
-                         f"{yuan_text(a.amount)}{passed}{note}")  # fmt: skip
+                         f"{wan_text(a.amount)}{passed}{note}")  # fmt: skip
         for flag in view.flags:
             a = flag.flow
-            diff = f"，allocated − received = {signed(flag.difference)}" if flag.difference is not None else ""
-            lines.append(f"    ⚠ {a.number or a.file} {a.party_name} 下达 {a.region_name} {yuan_text(a.amount)}"
+            diff = f"，allocated − received = {signed_wan(flag.difference)}" if flag.difference is not None else ""
+            lines.append(f"    ⚠ {a.number or a.file} {a.party_name} 下达 {a.region_name} {wan_text(a.amount)}"
                          f"：未关联（{flag.reason}{diff}）")  # fmt: skip
     return lines
 

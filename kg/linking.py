@@ -99,7 +99,7 @@ class Link:
 @dataclass(frozen=True)
 class Unlinked:
     flow: Flow
-    reason: str  # no-candidate | several-candidates | amount-differs | year-differs | levels-differ | …
+    reason: str  # no-candidate | several-candidates | amount-differs | receipt-linked-elsewhere | year-differs | …
     detail: str
     difference: Decimal | None = None  # allocation − receipt, for amount-differs
     compared: tuple[str, ...] = ()  # IRIs of the flows of the other side it was compared with
@@ -366,6 +366,10 @@ class _Linker:
                             f"no report from {where} states a receipt of this programme, year and levels")  # fmt: skip
         closest = min((receipts_by_iri[i] for i in compared), key=lambda r: abs(allocation.amount - r.amount))
         difference = allocation.amount - closest.amount
+        if difference == 0 and closest.iri in linked:  # the amounts agree: another notice won (a citation)
+            return Unlinked(allocation, "receipt-linked-elsewhere",
+                            f"{closest.describe()} is linked to another allocation of the same amount",
+                            difference, tuple(compared))  # fmt: skip
         taken = " (linked to another allocation)" if closest.iri in linked else ""
         return Unlinked(
             allocation,

@@ -58,6 +58,7 @@ class Parameter:
     inline: bool = False  # written in place of the variable instead of in a VALUES block (see bind)
     example: Any = None
     language: str | None = None  # for string parameters matched against language-tagged labels
+    vocabulary: str | None = None  # a known list of values (VOCABULARIES): anything else is refused, with the list
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,17 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         raise QueryError(f"{path}: parameter name {name!r} is not a SPARQL variable name")
     if not isinstance(spec, dict):
         raise QueryError(f"{path}: parameter {name!r} must be a mapping")
-    known = {"type", "description", "required", "default", "allowed", "multi", "example", "language", "inline"}
+    known = {"type", "description", "required", "default", "allowed", "multi", "example", "language", "inline",
+             "vocabulary"}
     unknown = set(spec) - known
     if unknown:
         raise QueryError(f"{path}: parameter {name!r} has unknown keys {sorted(unknown)}")
     if spec.get("inline") and spec.get("multi"):
         raise QueryError(f"{path}: parameter {name!r} cannot be both inline and multi")
     ptype = spec.get("type", "string")
+    if spec.get("vocabulary") is not None and spec["vocabulary"] not in VOCABULARIES:
+        vocabulary, known_vocabularies = spec["vocabulary"], sorted(VOCABULARIES)
+        raise QueryError(f"{path}: parameter {name!r} has vocabulary {vocabulary!r}; known: {known_vocabularies}")
     if ptype not in PARAM_TYPES:
         raise QueryError(f"{path}: parameter {name!r} has type {ptype!r}; expected one of {PARAM_TYPES}")
     return Parameter(
@@ -128,6 +133,7 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         inline=bool(spec.get("inline", False)),
         example=spec.get("example"),
         language=spec.get("language"),
+        vocabulary=spec.get("vocabulary"),
     )
 
 
@@ -186,6 +192,10 @@ def get_query(name_or_path: str) -> NamedQuery:
         if not text.startswith("# ---"):  # an ad-hoc query file: no header, no parameters
             return NamedQuery(path.stem, path, path.name, "", text)
         return load_query(path)
+    if _NAME.match(name_or_path):  # only the one file: reading every header cost ≈ 20 ms a command
+        path = data_dir("queries") / f"{name_or_path}.rq"
+        if path.is_file():
+            return load_query(path)
     queries = named_queries()
     if name_or_path not in queries:
         raise QueryError(f"no named query {name_or_path!r}; known: {', '.join(sorted(queries))}")
@@ -206,14 +216,19 @@ _UCS = (
 _PRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 _PCT = "%[0-9A-Fa-f]{2}"
 _PCHAR = f"(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@{_UCS}]|{_PCT})"
-_IRI = re.compile(
-    rf"[A-Za-z][A-Za-z0-9+.\-]*:"
-    rf"(?://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:{_UCS}]|{_PCT})*@)?"  # user information
-    rf"(?P<host>\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]"
-    rf"|(?:[A-Za-z0-9\-._~!$&'()*+,;={_UCS}]|{_PCT})*)(?::[0-9]*)?(?:/{_PCHAR}*)*"
-    rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"  # a path without authority
-    rf"(?:\?(?:{_PCHAR}|[/?{_PRIVATE}])*)?(?:#(?:{_PCHAR}|[/?])*)?"
-)
+
+
+@cache
+def _iri_pattern() -> re.Pattern[str]:
+    """Compiled on first use: its Unicode classes take ≈ 20 ms, which `fundkg --help` need not pay."""
+    return re.compile(
+        rf"[A-Za-z][A-Za-z0-9+.\-]*:"
+        rf"(?://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:{_UCS}]|{_PCT})*@)?"  # user information
+        rf"(?P<host>\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]"
+        rf"|(?:[A-Za-z0-9\-._~!$&'()*+,;={_UCS}]|{_PCT})*)(?::[0-9]*)?(?:/{_PCHAR}*)*"
+        rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"  # a path without authority
+        rf"(?:\?(?:{_PCHAR}|[/?{_PRIVATE}])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+    )
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -235,7 +250,7 @@ def nt_literal(value: str, *, datatype: str | None = None, language: str | None 
 
 def nt_iri(value: str) -> str:
     """An absolute IRI in N-Triples syntax; ValueError when `value` is none."""
-    match = _IRI.fullmatch(value)
+    match = _iri_pattern().fullmatch(value)
     if match is None or not _valid_host(match.group("host")):
         raise ValueError("not an absolute IRI")
     return f"<{value}>"
@@ -276,6 +291,38 @@ def _decimal(raw: str) -> str:
     return format(Decimal(raw), "f")
 
 
+def _indicator_concepts(labels: bool) -> tuple[set[str], list[str]]:
+    """What an indicator-concept parameter accepts (notations, and the Chinese labels when `labels`)
+    and the notations to list when it is something else."""
+    from kg.lexicon.concepts import concepts
+
+    notations = sorted(c.notation for c in concepts())
+    accepted = set(notations) | ({label for c in concepts() for label in c.labels} if labels else set())
+    return accepted, notations
+
+
+# A parameter's `vocabulary:` → its accepted values and the names to list: a value outside it would
+# only ever match nothing, so it is refused with the list instead of answering 0 rows in silence.
+VOCABULARIES = {
+    "indicator-concepts": lambda: _indicator_concepts(labels=True),  # notation or Chinese label
+    "indicator-concept-notations": lambda: _indicator_concepts(labels=False),
+}
+
+
+def _check_vocabulary(param: Parameter, raw: str) -> None:
+    import difflib
+
+    accepted, names = VOCABULARIES[param.vocabulary or ""]()
+    if raw in accepted:
+        return
+    near = [n for n in names if raw.lower() in n.lower()] or difflib.get_close_matches(raw, names, n=3)
+    parts = [f"parameter {param.name!r}: {raw!r} is not one of the {param.vocabulary}"]
+    if near:
+        parts.append(f"did you mean {', '.join(near[:3])}?")
+    parts.append(f"known: {', '.join(names)}")
+    raise QueryError("; ".join(parts))
+
+
 def to_term(param: Parameter, value: Any) -> str:
     """Turn one user-supplied value into the RDF term the query expects, in N-Triples syntax."""
     raw = str(value).strip()
@@ -283,6 +330,8 @@ def to_term(param: Parameter, value: Any) -> str:
         raise BlankValueError(f"parameter {param.name!r} is blank: give a value, or leave the parameter out")
     if param.allowed and raw not in param.allowed:
         raise QueryError(f"parameter {param.name!r} must be one of {list(param.allowed)}, not {raw!r}")
+    if param.vocabulary:
+        _check_vocabulary(param, raw)
     try:
         if param.type == "iri":
             return nt_iri(raw)
@@ -338,7 +387,7 @@ def bind(query: NamedQuery, values: dict[str, Any]) -> str:
             continue
         items = list(value) if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not param.multi:
-            raise QueryError(f"parameter {param.name!r} takes one value")
+            raise QueryError(f"parameter {param.name!r} of {query.name!r} takes one value, not {len(items)}")
         if param.inline:
             inline[param.name] = to_term(param, items[0])
             continue

@@ -31,7 +31,7 @@ def quads(store: Store) -> list[bytes]:
 
 @pytest.fixture(scope="module")
 def reference(seeds_dir: Path) -> list[bytes]:
-    """Seeds and samples built in this process, one report after the other."""
+    """Seeds and samples (5 + 4 reports + 4 notices) built in this process, one report after the other."""
     store = open_store(None)
     result = build([seeds_dir, SAMPLES], store)
     assert not result.failed and len(result.added) == 13

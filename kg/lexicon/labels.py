@@ -17,6 +17,16 @@ def level_rank(notation: str) -> int:
     return LEVEL_ORDER.index(notation) if notation in LEVEL_ORDER else len(LEVEL_ORDER)
 
 
+def wan_text(value: Decimal) -> str:
+    """An amount in yuan written in 万元, exactly (18640207.36 → 1864.020736万元): one unit for a whole tree."""
+    return f"{(value / Decimal(10000)).normalize():f}万元"
+
+
+def signed_wan(difference: Decimal) -> str:
+    """A difference in 万元 with its sign: +10万元, −0.5万元, 0万元."""
+    return ("+" if difference > 0 else "−" if difference < 0 else "") + wan_text(abs(difference))
+
+
 def yuan_text(value: Decimal) -> str:
     """An amount in yuan as reports write it: 749万元 when it is whole hundreds, else 1234.5元."""
     wan = value / Decimal(10000)
