@@ -139,4 +139,7 @@ def test_the_tour_shows_what_the_readme_says(tour: dict[int, Outcome]) -> None:
     assert "0 added, 0 replaced, 8 unchanged, 0 failed" in again
     compared = stdout("fundkg query indicator-comparison --param concept=service-satisfaction")
     assert "服务对象" in compared and "2 row(s)" in compared
+    core_missed = stdout("fundkg query core-indicators --param met=false")
+    # 困难群众住院自付比例 ≤15%, actual 16.2% (its cell is cut to the terminal's width)
+    assert "困难群众" in core_missed and "16.2" in core_missed and "1 row(s)" in core_missed
     assert "removed shilou-final-accounts-2023.txt" in stdout("fundkg remove shilou-final-accounts-2023.txt")
