@@ -46,8 +46,9 @@ def main() -> None:
     parser.add_argument("--batch-quads", type=int, help="bulk-load batch size (default: kg.build.BATCH_QUADS)")
     parser.add_argument("--jobs", type=int, default=0,
                         help="worker processes preparing reports (default 0: in this process, without a pool)")
+    parser.add_argument("--code", default=str(ROOT), help="the checkout whose kg package is timed")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(Path(args.code).resolve()))
     import kg.build
     from kg.build import build
     from kg.parallel.pool import ReportPool
@@ -87,6 +88,7 @@ def main() -> None:
             pool.close()
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         assert not result.failed, result.failed
+        print(f"code:               {Path(kg.build.__file__).parent.parent}")
         print(f"reports:            {args.reports} ({size / args.reports / 1024:.1f} KiB each on average)")
         print(f"kinds:              {', '.join(f'{k} {n}' for k, n in kinds.most_common())}")
         where = f"{args.jobs} worker process(es) and the writer" if args.jobs else "one process"
