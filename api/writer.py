@@ -49,12 +49,13 @@ def _update(store_path: str, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ingest(store_path: str, request: dict[str, Any]) -> dict[str, Any]:
-    from kg.build import build
-    from kg.linking import link
+    from kg.build import build, report_iris
+    from kg.linking import link_after_build
 
     with open_store(store_path) as store:
         result = build([Path(p) for p in request["paths"]], store, max_bytes=request["max_bytes"])
-        link(store)  # as `fundkg build` does: the links graph follows the reports
+        # As `fundkg build` does: the links graph follows the reports.
+        link_after_build(store, report_iris(result.added), len(result.replaced))
         return {
             "generation": store.generation(),
             "added": [p.name for p in result.added],

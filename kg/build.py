@@ -50,6 +50,11 @@ def report_key(path: Path) -> str:
     return shown(path.name)
 
 
+def report_iris(paths: Iterable[Path]) -> list[str]:
+    """The report IRIs of built files (as the manifest names them)."""
+    return [iris.report_iri(report_key(path)).value for path in paths]
+
+
 def iter_sources(paths: Iterable[Path | str]) -> list[tuple[Path, str]]:
     """Each report file with its source name: its path from the folder given (that folder's name
     included), or its bare name when the file was given itself."""

@@ -190,8 +190,8 @@ def build(
     from contextlib import ExitStack
 
     from kg.build import build as run_build
-    from kg.build import describe_types, iter_report_files, unsupported_files
-    from kg.linking import link as run_link
+    from kg.build import describe_types, iter_report_files, report_iris, unsupported_files
+    from kg.linking import link_after_build
 
     missing = [p for p in paths if not p.exists()]
     if missing:  # before the store is opened: a typo must not leave an empty store behind
@@ -220,7 +220,8 @@ def build(
         preparer = _preparer(resources, jobs, dask, report_timeout, report_memory or None)
         result = run_build(paths, fund_store, progress=advance, max_bytes=int(max_mb * 1024 * 1024),
                            preparer=preparer)  # fmt: skip
-    linked = run_link(fund_store)  # after every build, so that links never go stale
+    # After every build, so that links never go stale; only the regions of added reports when that is all.
+    linked = link_after_build(fund_store, report_iris(result.added), len(result.replaced))
     for failure in result.failed:
         err.print(_plain("skipped ", "red").append_text(_plain(failure.message)))
     if not quiet:

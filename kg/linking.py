@@ -38,13 +38,14 @@ two statements are the same flow is, unless the rule above holds.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from kg.lexicon.labels import LEVEL_LABEL, PHASE_LABEL, level_rank, yuan_text
 from kg.lexicon.names import fund_core, names_match
-from kg.queries import internal_query
+from kg.queries import bind, internal_query
 from kg.store import IRI, Store, Triple
 from kg.store.results import Row
 from kg.vocab import FKG, LINKS_GRAPH
@@ -114,6 +115,7 @@ class LinkReport:
     receipts: int = 0
     receipt_flows: dict[str, Flow] = field(default_factory=dict)  # every receipt by IRI
     notice_receipts: dict[tuple[str, frozenset[str]], Flow] = field(default_factory=dict)  # a notice's 合计
+    scope: str = ""  # what an incremental linking covered; empty for the whole store
 
     def by_receipt(self) -> dict[str, Link]:
         return {link.receipt.iri: link for link in self.links}
@@ -143,7 +145,7 @@ class LinkReport:
 
     def summary(self) -> str:
         return (
-            f"linking: {len(self.links)} receipts linked to allocations; unlinked: "
+            f"linking{self.scope}: {len(self.links)} receipts linked to allocations; unlinked: "
             f"{len(self.unlinked_allocations)} of {self.allocations} allocations, "
             f"{len(self.unlinked_receipts)} of {self.receipts} receipts"
         )
@@ -164,8 +166,8 @@ def _levels(row: Row) -> frozenset[str]:
     return frozenset((_value(row, "levels") or "").split())
 
 
-def _rows(store: Store, name: str) -> list[Row]:
-    return store.select(internal_query(name).text).rows
+def _rows(store: Store, name: str, **params: str) -> list[Row]:
+    return store.select(bind(internal_query(name), params)).rows
 
 
 @lru_cache(maxsize=65536)
@@ -182,9 +184,9 @@ def _cores_match(a: str, b: str) -> bool:
 # -- reading the store -----------------------------------------------------------------------------
 
 
-def _allocations(store: Store) -> list[Flow]:
+def _allocations(rows: list[Row]) -> list[Flow]:
     out: list[Flow] = []
-    for row in _rows(store, "linking-allocations"):
+    for row in rows:
         payer_region = _value(row, "payerRegion") or (CENTRAL if _value(row, "payerLevel") == CENTRAL else None)
         out.append(
             Flow(
@@ -209,7 +211,7 @@ def _allocations(store: Store) -> list[Flow]:
     return out
 
 
-def _payee_regions(store: Store) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+def _payee_regions(store: Store) -> Regions:
     """Organisation IRI → its (region, region name, region level) as the reports describe it."""
     out: dict[str, list[tuple[str | None, str | None, str | None]]] = defaultdict(list)
     for row in _rows(store, "linking-payee-regions"):
@@ -217,11 +219,13 @@ def _payee_regions(store: Store) -> dict[str, list[tuple[str | None, str | None,
     return out
 
 
-def _receipts(store: Store) -> list[Flow]:
+Regions = dict[str, list[tuple[str | None, str | None, str | None]]]
+
+
+def _receipts(rows: list[Row], regions: Regions) -> list[Flow]:
     """One receipt per report, programme, payee and levels: the flow of the preferred phase."""
-    regions = _payee_regions(store)
     best: dict[tuple[str, str, str, frozenset[str]], list[Flow]] = {}
-    for row in _rows(store, "linking-receipts"):
+    for row in rows:
         # A payee described with several regions gives a receipt for each, as one region would.
         for region, region_name, region_level in regions.get(str(row["payee"])) or [(None, None, None)]:
             _receipt(row, region, region_name, region_level, best)
@@ -259,9 +263,9 @@ def _receipt(row: Row, region: str | None, region_name: str | None, region_level
         kept.append(flow)  # two statements in one phase (prose and table disagree): both are tried
 
 
-def _citations(store: Store) -> dict[str, set[str]]:
+def _citations(rows: list[Row]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, "linking-citations"):
+    for row in rows:
         out[str(row["report"])].add(str(row["number"]))
     return out
 
@@ -382,8 +386,14 @@ class _Linker:
 
 def analyse(store: Store) -> LinkReport:
     """Apply the rule to the store without writing anything."""
-    allocations, receipts = _allocations(store), _receipts(store)
-    linker = _Linker(allocations, receipts, _citations(store), _parents(store))
+    allocations = _allocations(_rows(store, "linking-allocations"))
+    receipts = _receipts(_rows(store, "linking-receipts"), _payee_regions(store))
+    return _apply(allocations, receipts, _citations(_rows(store, "linking-citations")), _parents(store))
+
+
+def _apply(allocations: list[Flow], receipts: list[Flow], citations: dict[str, set[str]],
+           parents: dict[str, str]) -> LinkReport:  # fmt: skip
+    linker = _Linker(allocations, receipts, citations, parents)
     report = LinkReport(allocations=len(allocations), receipts=len(receipts))
     for receipt in receipts:
         outcome = linker.link(receipt)
@@ -396,6 +406,70 @@ def analyse(store: Store) -> LinkReport:
     report.unlinked_allocations = [
         linker.explain(a, linked_receipts, by_iri) for a in allocations if a.iri not in linked
     ]
+    return report
+
+
+@dataclass
+class _Scope:
+    """What linking the added reports touches: the regions their flows go to or come from, and every
+    report graph with a flow of those regions (an allocation to one, a flow to a department of one),
+    followed until closed. A receipt links only to allocations to its own region, so the links of
+    every other region stay as they are."""
+
+    store: Store
+    regions: set[str] = field(default_factory=set)
+    graphs: set[str] = field(default_factory=set)
+    allocation_rows: list[Row] = field(default_factory=list)
+    receipt_rows: list[Row] = field(default_factory=list)
+    citation_rows: list[Row] = field(default_factory=list)
+    org_regions: Regions = field(default_factory=dict)
+
+    def read(self, graphs: set[str]) -> None:
+        todo = set(graphs)
+        while todo:
+            graph = todo.pop()
+            self.graphs.add(graph)
+            allocations = _rows(self.store, "linking-allocations", graph=graph)
+            receipts = _rows(self.store, "linking-receipts", graph=graph)
+            self.allocation_rows += allocations
+            self.receipt_rows += receipts
+            self.citation_rows += _rows(self.store, "linking-citations", graph=graph)
+            found = {r for row in allocations if (r := _value(row, "region"))}
+            for row in receipts:
+                found |= {r for r, _, _ in self._regions_of(str(row["payee"])) if r}
+            for region in found - self.regions:
+                self.regions.add(region)
+                for row in _rows(self.store, "linking-graphs-of-region", region=region):
+                    if str(row["graph"]) not in self.graphs:
+                        todo.add(str(row["graph"]))
+
+    def _regions_of(self, org: str) -> list[tuple[str | None, str | None, str | None]]:
+        if org not in self.org_regions:
+            self.org_regions[org] = [(_value(r, "region"), _value(r, "regionName"), _value(r, "regionLevel"))
+                                     for r in _rows(self.store, "linking-org-regions", org=org)]  # fmt: skip
+        return self.org_regions[org]
+
+
+def relink(store: Store, added: Collection[str]) -> LinkReport:
+    """Link after reports were added (report IRIs), touching only the regions of their flows, and
+    write the links graph with the links of every other region kept: the same graph as `link`
+    gives, as long as the links graph was up to date before the reports were added. The report
+    returned covers those regions only."""
+    manifest = store.manifest()
+    scope = _Scope(store)
+    new_graphs = {manifest[r].graph for r in added if r in manifest}
+    scope.read(new_graphs)
+    new_reports = {r for r in added if r in manifest}
+    allocations = [a for a in _allocations(scope.allocation_rows)
+                   if a.region in scope.regions or (a.region is None and a.report in new_reports)]  # fmt: skip
+    receipts = [r for r in _receipts(scope.receipt_rows, scope.org_regions)
+                if r.region in scope.regions or (r.region is None and r.report in new_reports)]  # fmt: skip
+    report = _apply(allocations, receipts, _citations(scope.citation_rows), _parents(store))
+    report.scope = f" (the {len(scope.regions)} regions of the {len(new_reports)} reports added)"
+    touched = {a.iri for a in allocations} | {r.iri for r in receipts}
+    kept = [(IRI(str(row["s"])), IRI(str(row["p"])), IRI(str(row["o"])))
+            for row in _rows(store, "links") if str(row["s"]) not in touched]  # fmt: skip
+    store.replace_graph(LINKS_GRAPH, kept + _link_triples(report))
     return report
 
 
@@ -429,6 +503,14 @@ def link(store: Store) -> LinkReport:
     return report
 
 
+def link_after_build(store: Store, added: Collection[str], replaced: int) -> LinkReport:
+    """The linking a build runs: incremental when it only added a few reports (a tenth of the store
+    or fewer), else over the whole store (a replaced report's old flows may have been linked)."""
+    if replaced or len(added) * 10 > max(len(store.manifest()), 1):
+        return link(store)
+    return relink(store, added)
+
+
 def render(report: LinkReport) -> str:
     """The link report as text: the links, then what stayed unlinked, grouped by reason."""
     lines = [report.summary(), ""]
@@ -448,4 +530,5 @@ def render(report: LinkReport) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["LINKS_GRAPH", "Flow", "Link", "LinkReport", "Unlinked", "analyse", "link", "render"]
+__all__ = ["LINKS_GRAPH", "Flow", "Link", "LinkReport", "Unlinked", "analyse", "link", "link_after_build", "relink",
+           "render"]

@@ -127,6 +127,7 @@ def _internal_parameters(store: Store) -> dict[str, dict[str, Any]]:
     citation = str(store.select("SELECT ?c WHERE { ?c a fkg:Citation ; fkg:citingReport ?r } ORDER BY ?c LIMIT 1")
                    .rows[0]["c"])  # fmt: skip
     payees = [str(r["p"]) for r in store.select("SELECT DISTINCT ?p WHERE { ?f a fkg:FundFlow ; fkg:payee ?p }").rows]
+    region = str(store.select(f"SELECT ?r WHERE {{ <{department}> fkg:region ?r }} LIMIT 1").rows[0]["r"])
     return {
         "department-lines": {"department": department, "yearText": "2022"},
         "department-programmes": {"department": department},
@@ -134,6 +135,8 @@ def _internal_parameters(store: Store) -> dict[str, dict[str, Any]]:
         "department-totals": {"department": department},
         "department": {"department": department},
         "evidence": {"fact": citation},
+        "linking-graphs-of-region": {"region": region},
+        "linking-org-regions": {"org": department},
         "policy-document": {"number": "财社〔2019〕142号"},
         "policy-titles": {"number": "财社〔2019〕142号"},
         "programme-search": {"text": "医疗救助"},
@@ -154,6 +157,22 @@ def test_internal_query_same_rows(embedded: Store, remote: Store, name: str) -> 
     expected, got = embedded.select(text), remote.select(text)
     assert expected.terms, f"{name} finds nothing on the seeds: the comparison would prove nothing"
     assert normalised(got, name) == normalised(expected, name)
+
+
+@pytest.mark.parametrize("name", ["linking-allocations", "linking-receipts", "linking-citations"])
+def test_linking_query_of_one_graph_same_rows(embedded: Store, remote: Store, name: str) -> None:
+    """The incremental linking reads one report graph at a time (the graph written inline)."""
+    graphs = [str(r["g"]) for r in embedded.select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?r fkg:sourceFile/fkg:fileName ?f } "
+        "FILTER(?f IN ('002_0f45429440d9ca6e.txt', 'lv-caishe-2022-27-lvliang-medical-assistance.txt')) }").rows]
+    assert len(graphs) == 2
+    found = 0
+    for graph in graphs:
+        text = bind(internal_query(name), {"graph": graph})
+        expected, got = embedded.select(text), remote.select(text)
+        found += len(expected.terms)
+        assert normalised(got, name) == normalised(expected, name)
+    assert found, f"{name} finds nothing in those graphs: the comparison would prove nothing"
 
 
 def _cli(*args: str) -> str:

@@ -63,7 +63,7 @@ def _programme(m: ReportMapper, notice: Notice) -> NamedNode:
             (FKG.programmeKind, Literal("transfer")),
         ],
     )
-    m.add(m.report, FKG.mentions, node)
+    m.add_once(m.report, FKG.mentions, node)
     m.derived(node, notice.fund_evidence)
     return node
 
@@ -81,7 +81,7 @@ class _NoticeMapper:
         issuers = [m.organisation(org, FKG.Department) for org in notice.issuers]
         for org, node in zip(notice.issuers, issuers, strict=True):
             if org.name != m.publisher_name:
-                m.add(m.report, FKG.mentions, node)
+                m.add_once(m.report, FKG.mentions, node)
         payer = notice.payer
         self.payer = m.organisation(payer, FKG.Department) if payer else None
         self.payer_rank = _RANK[payer.level] if payer and payer.level else None

@@ -103,7 +103,7 @@ class BudgetMapper:
         self.programmes[programme.name] = node
         m.add(node, RDF.type, FKG.Programme)
         m.add(node, RDFS.label, Literal(programme.name, language="zh"))
-        m.add(m.report, FKG.mentions, node)
+        m.add_once(m.report, FKG.mentions, node)
         if programme.code:
             m.add(node, FKG.programmeCode, Literal(programme.code))
         if programme.kind:

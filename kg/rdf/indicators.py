@@ -63,7 +63,7 @@ class EvaluationMapper:
         if known is None:
             m.add(node, RDF.type, FKG.Programme)
             m.add(node, RDFS.label, zh(programme.name))
-            m.add(m.report, FKG.mentions, node)
+            m.add_once(m.report, FKG.mentions, node)
             m.derived(node, ev.evidence)
         return node
 

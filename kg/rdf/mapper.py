@@ -45,15 +45,31 @@ class ReportMapper:
         self.publisher_name: str | None = records.metadata.publisher.name if records.metadata.publisher else None
         self._org_iris: dict[str, NamedNode] = {}
         self._concepts: set[str] = set()
+        # What was described already: a cell or quote supporting several facts, a 文号 cited several
+        # times, is described once (duplicate quads cost a write each and are dropped by the store).
+        self._evidence: set[str] = set()
+        self._documents: set[tuple[str, str | None]] = set()
+        self._once: set[tuple[str, str, str]] = set()
 
     def forget_described(self) -> None:
         """After quads were taken back: describe organisations, regions and concepts again when met."""
         self._org_iris.clear()
         self._seen_regions.clear()
         self._concepts.clear()
+        self._evidence.clear()
+        self._documents.clear()
+        self._once.clear()
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads.append(Quad(s, p, o, self.graph))
+
+    def add_once(self, s: NamedNode, p: NamedNode, o: NamedNode) -> None:
+        """A link between resources that several records of a report may state (a report cites a
+        document in several places): written once."""
+        key = (s.value, p.value, o.value)
+        if key not in self._once:
+            self._once.add(key)
+            self.add(s, p, o)
 
     def add_all(self, s: NamedNode, pairs: Iterable[tuple[NamedNode, NamedNode | Literal | None]]) -> None:
         for p, o in pairs:
@@ -66,10 +82,15 @@ class ReportMapper:
         """An oa:SpecificResource with quote, position, page and cell selectors."""
         cell = (ev.cell.table, ev.cell.row, ev.cell.column) if ev.cell else None
         node = iris.item_iri("evidence", self.key, ev.start, ev.end, cell)
+        if node.value in self._evidence:  # its selectors are the same: only what it supports is new
+            if supports is not None:
+                self.add_once(node, FKG.evidenceOf, supports)
+            return node
+        self._evidence.add(node.value)
         self.add(node, RDF.type, OA.SpecificResource)
         self.add(node, OA.hasSource, self.file)
         if supports is not None:
-            self.add(node, FKG.evidenceOf, supports)
+            self.add_once(node, FKG.evidenceOf, supports)
         quote = NamedNode(node.value + "/quote")
         self.add(node, OA.hasSelector, quote)
         self.add_all(
@@ -168,23 +189,26 @@ class ReportMapper:
         """A policy document by its canonical 文号 (else its title), as a citation or a notice names it."""
         canonical = number.canonical if number else None
         node = iris.policy_iri(canonical, title)
-        self.add(node, RDF.type, FKG.PolicyDocument)
-        self.add(node, RDF.type, ELI.LegalResource)
-        if number is not None:
-            self.add_all(
-                node,
-                [
-                    (RDFS.label, zh(number.canonical)),
-                    (FKG.documentNumber, Literal(number.canonical)),
-                    (ELI.id_local, Literal(number.canonical)),
-                    (FKG.issuerCode, Literal(number.issuer_code)),
-                    (FKG.documentYear, typed(number.year, XSD.gYear)),
-                    (FKG.serialNumber, Literal(number.serial)),
-                ],
-            )
-        elif title:
-            self.add(node, RDFS.label, zh(title))
-        if title:
+        if (node.value, None) not in self._documents:
+            self._documents.add((node.value, None))
+            self.add(node, RDF.type, FKG.PolicyDocument)
+            self.add(node, RDF.type, ELI.LegalResource)
+            if number is not None:
+                self.add_all(
+                    node,
+                    [
+                        (RDFS.label, zh(number.canonical)),
+                        (FKG.documentNumber, Literal(number.canonical)),
+                        (ELI.id_local, Literal(number.canonical)),
+                        (FKG.issuerCode, Literal(number.issuer_code)),
+                        (FKG.documentYear, typed(number.year, XSD.gYear)),
+                        (FKG.serialNumber, Literal(number.serial)),
+                    ],
+                )
+        if title and (node.value, title) not in self._documents:
+            self._documents.add((node.value, title))
+            if number is None:
+                self.add(node, RDFS.label, zh(title))
             self.add(node, DCTERMS.title, zh(title))
         return node
 

@@ -75,13 +75,13 @@ def map_organisations(m: ReportMapper) -> None:
                 m.add(unit, ORG.subOrganizationOf, publisher)
         elif org.name != m.publisher_name:
             cls = FKG.Department if org.region is not None or org.level is not None else ORG.Organization
-            m.add(m.report, FKG.mentions, m.organisation(org, cls))
+            m.add_once(m.report, FKG.mentions, m.organisation(org, cls))
     m.publisher_node = publisher
 
 
 def _citation(m: ReportMapper, cit: Citation) -> None:
     doc_node = m.policy_document(cit.number, cit.title)
-    m.add(m.report, FKG.cites, doc_node)
+    m.add_once(m.report, FKG.cites, doc_node)
     node = iris.item_iri("citation", m.key, cit.evidence.start, cit.evidence.end)
     m.add_all(
         node,
