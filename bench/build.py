@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,18 +48,29 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=0,
                         help="worker processes preparing reports (default 0: in this process, without a pool)")
     parser.add_argument("--code", default=str(ROOT), help="the checkout whose kg package is timed")
+    parser.add_argument("--corpus", type=Path, help="build this folder of reports instead of making a corpus "
+                        "(for --code checkouts too old to make one: a folder written by corpus.make_corpus)")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(args.code).resolve()))
     import kg.build
     from kg.build import build
-    from kg.parallel.pool import ReportPool
-    from kg.store import open_store
+
+    try:
+        from kg.store import open_store
+    except ImportError:  # --code of a checkout from before the store interface (issue 10)
+        from kg.store import FundStore
+
+        open_store = FundStore.open
 
     work = Path(tempfile.mkdtemp(prefix="fundkg-bench-"))
     try:
-        corpus = work / "corpus"
-        corpus.mkdir()
-        kinds = make_corpus(corpus, args.reports)
+        if args.corpus:
+            corpus, kinds = args.corpus, Counter({"given": len(list(args.corpus.iterdir()))})
+            args.reports = kinds["given"]
+        else:
+            corpus = work / "corpus"
+            corpus.mkdir()
+            kinds = make_corpus(corpus, args.reports)
         size = sum(p.stat().st_size for p in corpus.iterdir())
         # Warm-up outside the timing: spaCy/jieba dictionaries and region index load once per process.
         warm = open_store(None)
@@ -67,7 +79,11 @@ def main() -> None:
         if args.batch_quads:
             kg.build.BATCH_QUADS = args.batch_quads
         # The workers start (and load their dictionaries) before the clock starts, as the warm-up above.
-        pool = ReportPool(args.jobs).start() if args.jobs else None
+        pool = None
+        if args.jobs:  # imported only here: older checkouts (--code) have no kg.parallel
+            from kg.parallel.pool import ReportPool
+
+            pool = ReportPool(args.jobs).start()
         workers_cpu = worker_seconds(pool.pids()) if pool else 0.0
         store = open_store(work / "store")
         start, cpu_start = time.perf_counter(), time.process_time()
@@ -80,7 +96,8 @@ def main() -> None:
             if done % WINDOW == 0:
                 windows.append(time.process_time())
 
-        result = build([corpus], store, preparer=pool, progress=progress)
+        options = {"preparer": pool} if pool else {}  # older checkouts' build takes no preparer
+        result = build([corpus], store, progress=progress, **options)
         elapsed = time.perf_counter() - start
         cpu = time.process_time() - cpu_start  # every thread of the process: RocksDB writes in its own
         if pool:
