@@ -186,13 +186,23 @@ class Store(ABC):
     def named_graphs(self) -> list[str]:
         """The names of the named graphs that hold at least one quad."""
 
-    @abstractmethod
     def manifest(self) -> dict[str, ManifestEntry]:
-        """The current reports, keyed by report IRI."""
+        """The current reports, keyed by report IRI (the same internal query on every backend)."""
+        from kg.queries import internal_query
 
-    @abstractmethod
+        rows = self.select(internal_query("manifest").text).rows
+        return {
+            str(r["report"]): ManifestEntry(str(r["report"]), str(r["graph"]), str(r["sha256"]), str(r["version"]),
+                                            str(r["file"]))
+            for r in rows
+        }  # fmt: skip
+
     def generation(self) -> int:
         """A number that every write changes (0 for a store never written); kept in the store itself."""
+        from kg.queries import internal_query
+
+        rows = self.select(internal_query("store-generation").text).rows
+        return max((int(r["generation"]) for r in rows), default=0)  # type: ignore[arg-type]
 
     @abstractmethod
     def close(self) -> None:

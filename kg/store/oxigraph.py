@@ -39,11 +39,9 @@ from pyoxigraph import (
 from pyoxigraph import Store as _Oxigraph
 
 from kg import vocab
-from kg.queries import internal_query
 from kg.store.base import (
     REPORT_GRAPHS,
     Answer,
-    ManifestEntry,
     PendingReport,
     Results,
     SparqlSyntaxError,
@@ -346,17 +344,6 @@ class OxigraphStore(Store):
             g.value for g in self._live.named_graphs() if isinstance(g, NamedNode) and g.value not in self._hidden
         )
 
-    def manifest(self) -> dict[str, ManifestEntry]:
-        rows = self.select(internal_query("manifest").text).rows
-        return {
-            str(r["report"]): ManifestEntry(str(r["report"]), str(r["graph"]), str(r["sha256"]), str(r["version"]),
-                                            str(r["file"]))
-            for r in rows
-        }  # fmt: skip
-
-    def generation(self) -> int:
-        rows = self.select(internal_query("store-generation").text).rows
-        return max((int(r["generation"]) for r in rows), default=0)  # type: ignore[arg-type]
 
 
 # --- terms ------------------------------------------------------------------------------------------

@@ -29,14 +29,13 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from kg import vocab
-from kg.queries import internal_query, nt_iri, nt_literal
+from kg.queries import nt_iri, nt_literal
 from kg.store.base import (
     N_QUADS,
     N_TRIPLES,
     REPORT_GRAPHS,
     TURTLE,
     Answer,
-    ManifestEntry,
     PendingReport,
     QueryTimedOut,
     SparqlSyntaxError,
@@ -356,17 +355,6 @@ class SparqlStore(Store):
         rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
         return sum(int(r["n"]) for r in rows if not self.dialect.is_own(str(r["g"])))  # type: ignore[arg-type]
 
-    def manifest(self) -> dict[str, ManifestEntry]:
-        rows = self._select(internal_query("manifest").text).rows
-        return {
-            str(r["report"]): ManifestEntry(str(r["report"]), str(r["graph"]), str(r["sha256"]), str(r["version"]),
-                                            str(r["file"]))
-            for r in rows
-        }  # fmt: skip
-
-    def generation(self) -> int:
-        rows = self._select(internal_query("store-generation").text).rows
-        return max((int(r["generation"]) for r in rows), default=0)  # type: ignore[arg-type]
 
     def _graph_ntriples(self, graph: str) -> bytes:
         if self.dialect.graph_store_url is None:
