@@ -15,23 +15,8 @@ set -euo pipefail
 
 usage() { echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 64; }
 
-alive() {
-  local state
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
-
-command_of() { cat "/proc/$1/comm" 2>/dev/null || true; }
-
-# Whether a SPARQL query endpoint answers ASK {} (Python's standard library: no curl needed).
-answers() {
-  python3 - "$1" <<'PY' 2>/dev/null
-import sys, urllib.parse, urllib.request
-data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
-with urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=data), timeout=5) as response:
-    sys.exit(0 if response.status == 200 else 1)
-PY
-}
+# shellcheck source=scripts/server-common.sh
+. "$(dirname "$0")/server-common.sh"
 
 query_ok() { answers "http://127.0.0.1:$1/query"; }
 

@@ -23,24 +23,8 @@ PW=${VIRTUOSO_DBA_PASSWORD:-dba}
 
 usage() { echo "usage: $0 start DIR HTTP_PORT [ISQL_PORT] | stop DIR" >&2; exit 64; }
 
-# A stopped daemon may linger as a zombie until PID 1 reaps it: a zombie counts as stopped.
-alive() {
-  local state
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
-
-command_of() { cat "/proc/$1/comm" 2>/dev/null || true; }
-
-# Whether a SPARQL query endpoint answers ASK {} (Python's standard library: no curl needed).
-answers() {
-  python3 - "$1" <<'PY' 2>/dev/null
-import sys, urllib.parse, urllib.request
-data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
-with urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=data), timeout=5) as response:
-    sys.exit(0 if response.status == 200 else 1)
-PY
-}
+# shellcheck source=scripts/server-common.sh
+. "$(dirname "$0")/server-common.sh"
 
 sparql_ok() { answers "http://127.0.0.1:$1/sparql"; }
 
