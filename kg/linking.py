@@ -391,6 +391,19 @@ def analyse(store: Store) -> LinkReport:
     return _apply(allocations, receipts, _citations(_rows(store, "linking-citations")), _parents(store))
 
 
+def _allocations_to(store: Store, region: str) -> list[Row]:
+    """The rows of linking-allocations to one region: the allocations, each with its payers (if any)."""
+    payers: dict[str, list[Row]] = defaultdict(list)
+    for row in _rows(store, "linking-allocation-payers", region=region):
+        payers[str(row["flow"])].append(row)
+    none: list[Row] = [{"payer": None, "payerName": None, "payerRegion": None, "payerLevel": None}]
+    return [
+        {**row, "region": IRI(region), **{k: payer[k] for k in ("payer", "payerName", "payerRegion", "payerLevel")}}
+        for row in _rows(store, "linking-allocations-to", region=region)
+        for payer in payers.get(str(row["flow"])) or none
+    ]
+
+
 def analyse_around(store: Store, payees: Collection[str]) -> LinkReport:
     """The rule applied to the regions of these payees and to those their links lead up to, without
     writing anything: what `analyse` says of those regions' receipts and allocations, read from them only.
@@ -418,9 +431,7 @@ def analyse_around(store: Store, payees: Collection[str]) -> LinkReport:
     while True:
         for region in todo_regions - regions:
             regions.add(region)
-            allocation_rows += [
-                {**row, "region": IRI(region)} for row in _rows(store, "linking-allocations-to", region=region)
-            ]
+            allocation_rows += _allocations_to(store, region)
             todo_orgs |= orgs_of[region]
         for org in todo_orgs - orgs:
             orgs.add(org)
