@@ -140,6 +140,7 @@ def _internal_parameters(store: Store) -> dict[str, dict[str, Any]]:
         "department-totals": {"department": department},
         "department": {"department": department},
         "evidence": {"fact": citation},
+        "linking-allocation-payers": {"region": region},
         "linking-allocations-to": {"region": region},
         "linking-graphs-of-region": {"region": region},
         "linking-receipts-of": {"payee": department},
