@@ -391,6 +391,68 @@ def analyse(store: Store) -> LinkReport:
     return _apply(allocations, receipts, _citations(_rows(store, "linking-citations")), _parents(store))
 
 
+def _allocations_to(store: Store, region: str) -> list[Row]:
+    """The rows of linking-allocations to one region: the allocations, each with its payers (if any)."""
+    payers: dict[str, list[Row]] = defaultdict(list)
+    for row in _rows(store, "linking-allocation-payers", region=region):
+        payers[str(row["flow"])].append(row)
+    none: list[Row] = [{"payer": None, "payerName": None, "payerRegion": None, "payerLevel": None}]
+    return [
+        {**row, "region": IRI(region), **{k: payer[k] for k in ("payer", "payerName", "payerRegion", "payerLevel")}}
+        for row in _rows(store, "linking-allocations-to", region=region)
+        for payer in payers.get(str(row["flow"])) or none
+    ]
+
+
+def analyse_around(store: Store, payees: Collection[str]) -> LinkReport:
+    """The rule applied to the regions of these payees and to those their links lead up to, without
+    writing anything: what `analyse` says of those regions' receipts and allocations, read from them only.
+
+    A receipt links only to allocations to its own region and an allocation is explained by the
+    receipts of its region (see _Scope), so a region's links and unlinked allocations do not depend on
+    any other region. A linked allocation's notice passes on the money it received (its 合计, a
+    receipt of the notice's payee): that payee's region is read next, and so on up to the top."""
+    org_regions = _payee_regions(store)
+    paid = {str(row["payee"]) for row in _rows(store, "linking-payees")}  # a few of the organisations
+    orgs_of: dict[str, set[str]] = defaultdict(set)
+    for org, places in org_regions.items():
+        for region, _, _ in places:
+            if region and org in paid:
+                orgs_of[region].add(org)
+    manifest = store.manifest()
+    citations, parents = _citations(_rows(store, "linking-citations")), _parents(store)
+    regions: set[str] = set()
+    orgs: set[str] = set()
+    notices: set[str] = set()
+    allocation_rows: list[Row] = []
+    receipt_rows: list[Row] = []
+    todo_regions = {region for payee in payees for region, _, _ in org_regions.get(payee, ()) if region}
+    todo_orgs: set[str] = set()
+    while True:
+        for region in todo_regions - regions:
+            regions.add(region)
+            allocation_rows += _allocations_to(store, region)
+            todo_orgs |= orgs_of[region]
+        for org in todo_orgs - orgs:
+            orgs.add(org)
+            receipt_rows += [{**row, "payee": IRI(org)} for row in _rows(store, "linking-receipts-of", payee=org)]
+        receipts = [r for r in _receipts(receipt_rows, org_regions) if r.region is None or r.region in regions]
+        report = _apply(_allocations(allocation_rows), receipts, citations, parents)
+        # The notices of the links found: their payees (a regionless one too, as `analyse` has it).
+        todo_regions, todo_orgs = set(), set()
+        for link in report.links:
+            notice = link.allocation.report
+            if notice in notices or notice not in manifest:
+                continue
+            notices.add(notice)
+            for row in _rows(store, "linking-receipts", graph=manifest[notice].graph):
+                payee = str(row["payee"])
+                todo_orgs.add(payee)
+                todo_regions |= {region for region, _, _ in org_regions.get(payee, ()) if region}
+        if not (todo_regions - regions or todo_orgs - orgs):
+            return report
+
+
 def _apply(allocations: list[Flow], receipts: list[Flow], citations: dict[str, set[str]],
            parents: dict[str, str]) -> LinkReport:  # fmt: skip
     linker = _Linker(allocations, receipts, citations, parents)
@@ -530,5 +592,16 @@ def render(report: LinkReport) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["LINKS_GRAPH", "Flow", "Link", "LinkReport", "Unlinked", "analyse", "link", "link_after_build", "relink",
-           "render"]
+__all__ = [
+    "LINKS_GRAPH",
+    "Flow",
+    "Link",
+    "LinkReport",
+    "Unlinked",
+    "analyse",
+    "analyse_around",
+    "link",
+    "link_after_build",
+    "relink",
+    "render",
+]

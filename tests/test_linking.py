@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from kg.build import build
 from kg.cli import app
 from kg.flows import render_text, to_sankey, trace
-from kg.linking import LINKS_GRAPH, Flow, Link, LinkReport, Unlinked, _Linker, analyse, link, render
+from kg.linking import LINKS_GRAPH, Flow, Link, LinkReport, Unlinked, _Linker, analyse, analyse_around, link, render
 from kg.rdf.iris import policy_iri
 from kg.store import Store, open_store
 from kg.validate import validate_store
@@ -253,6 +253,25 @@ def test_trace_shows_the_chain_with_allocations_next_to_receipts(store: Store, r
     ]  # fmt: skip
     sankey = to_sankey(result)
     assert {len(a["chain"]) for a in sankey["allocations"]} == {1, 2, 3}
+
+
+def test_the_linking_around_a_payee_says_what_the_whole_linking_says_of_it(store: Store, report: LinkReport) -> None:
+    """trace reads the regions of its payees and those their chains reach, not the whole store."""
+    payee = next(r.party for r in report.receipt_flows.values() if r.party_name == LIULIN)
+    around = analyse_around(store, [payee])
+    mine = [r for r in report.receipt_flows.values() if r.party == payee]
+    assert mine
+    for receipt in mine:
+        assert around.receipt_flows[receipt.iri] == receipt
+        assert around.chain(receipt.iri) == report.chain(receipt.iri)
+    assert {len(report.chain(r.iri)) for r in mine} >= {3}  # the chain reaches 中央 through two notices
+
+    def flags(r: LinkReport) -> set[tuple[str, str, tuple[str, ...]]]:
+        return {(u.flow.iri, u.reason, u.compared) for u in r.unlinked_allocations
+                if any(i in u.compared for i in (x.iri for x in mine))}  # fmt: skip
+
+    assert flags(around) == flags(report)
+    assert flags(report)  # the 759万元 row of 吕财社〔2022〕35号
 
 
 def test_cli_build_links_and_link_lists_the_unlinked(tmp_path: Path) -> None:

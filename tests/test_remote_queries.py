@@ -128,6 +128,11 @@ def _internal_parameters(store: Store) -> dict[str, dict[str, Any]]:
                    .rows[0]["c"])  # fmt: skip
     payees = [str(r["p"]) for r in store.select("SELECT DISTINCT ?p WHERE { ?f a fkg:FundFlow ; fkg:payee ?p }").rows]
     region = str(store.select(f"SELECT ?r WHERE {{ <{department}> fkg:region ?r }} LIMIT 1").rows[0]["r"])
+    programme = str(store.select(f"SELECT ?p WHERE {{ ?f a fkg:FundFlow ; fkg:payee <{department}> ; "
+                                 "fkg:programme ?p ; fkg:statedIn ?r FILTER NOT EXISTS { ?r a fkg:AllocationNotice } } "
+                                 "ORDER BY ?p LIMIT 1").rows[0]["p"])  # fmt: skip
+    classified = "SELECT DISTINCT ?c WHERE { ?l fkg:functionalClassification ?c }"
+    concepts = [str(r["c"]) for r in store.select(classified).rows]
     return {
         "department-lines": {"department": department, "yearText": "2022"},
         "department-programmes": {"department": department},
@@ -135,7 +140,10 @@ def _internal_parameters(store: Store) -> dict[str, dict[str, Any]]:
         "department-totals": {"department": department},
         "department": {"department": department},
         "evidence": {"fact": citation},
+        "linking-allocation-payers": {"region": region},
+        "linking-allocations-to": {"region": region},
         "linking-graphs-of-region": {"region": region},
+        "linking-receipts-of": {"payee": department},
         "linking-org-regions": {"org": department},
         "policy-document": {"number": "财社〔2019〕142号"},
         "policy-titles": {"number": "财社〔2019〕142号"},
@@ -143,7 +151,11 @@ def _internal_parameters(store: Store) -> dict[str, dict[str, Any]]:
         "report-amounts": {"report": report},
         "report": {"file": "002_0f45429440d9ca6e.txt"},
         "summary-counts": {"class": [FKG.Report, FKG.BudgetLine]},
-        "trace-spending": {"org": sorted(payees)},
+        "trace-classifications": {"concept": sorted(concepts)},
+        "trace-flows": {"programme": programme},
+        "trace-payees": {"programme": programme},
+        "trace-spending": {"org": department},
+        "trace-tabled": {"org": sorted(payees)},
     }
 
 
