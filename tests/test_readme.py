@@ -5,9 +5,11 @@ in a fresh folder holding a copy of `samples/` (nothing from ../shared), with th
 `fundkg` first on PATH, each by bash, so pipes and redirections work as written. A command whose
 trailing comment starts with `# needs` (the seed reports, a server, a folder of your own …) is
 reported as skipped with that reason; every other one must exit 0 and print something meaningful:
-a query at least one row, a redirection a non-empty file. The quick start's first line creates a
-virtual environment and installs FundKG before it builds: the tests run in an environment that has
-it installed already, so only the part after `pip install . &&` is run.
+a query at least one row, a redirection a non-empty file. The server commands (marked, since the
+tour cannot wait on a server) are run by a test of their own against the server they start. The
+quick start's first line creates a virtual environment and installs FundKG before it builds: the
+tests run in an environment that has it installed already, so only the part after
+`pip install . &&` is run.
 """
 
 from __future__ import annotations
@@ -143,3 +145,67 @@ def test_the_tour_shows_what_the_readme_says(tour: dict[int, Outcome]) -> None:
     # 困难群众住院自付比例 ≤15%, actual 16.2% (its cell is cut to the terminal's width)
     assert "困难群众" in core_missed and "16.2" in core_missed and "1 row(s)" in core_missed
     assert "removed shilou-final-accounts-2023.txt" in stdout("fundkg remove shilou-final-accounts-2023.txt")
+
+
+def _serve_block() -> list[Command]:
+    """The README's server commands: the service and the two requests made to it."""
+    return [c for c in COMMANDS if c.text.startswith(("fundkg serve", "FUNDKG_UPDATE_TOKEN=", "curl "))]
+
+
+def _answers(port: int, seconds: float = 90.0) -> bool:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=5):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def test_the_readme_serve_commands_answer(tour: dict[int, Outcome], tmp_path: Path) -> None:
+    """The commands that need a server, run against the server the README starts: the service with
+    an update token on the quick-start store (on a free port instead of 8000, without a browser), the
+    CSV query and the upload of a report (a .docx written here from a sample's text)."""
+    import docx
+
+    from api.devserver import free_port
+
+    commands = _serve_block()
+    assert [c.text.split()[0] for c in commands] == ["fundkg", "FUNDKG_UPDATE_TOKEN=secret", "curl", "curl"]
+    workspace = next(iter(tour.values())).workspace
+    port = free_port()
+
+    def runnable(command: Command) -> str:
+        return command.text.split(" # ")[0].replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+
+    document = docx.Document()
+    for line in (workspace / "samples" / "shilou-final-accounts-2023.txt").read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    document.save(workspace / "report.docx")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FUNDKG_")}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    server = subprocess.Popen(
+        ["bash", "-c", runnable(commands[1]).replace("fundkg serve", f"fundkg serve --port {port}", 1)],
+        cwd=workspace, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert _answers(port), f"`{commands[1].text}` did not start serving"
+        query = subprocess.run(["bash", "-c", runnable(commands[2])], cwd=workspace, capture_output=True, text=True,
+                               timeout=120)  # fmt: skip
+        assert query.returncode == 0, query.stderr
+        rows = query.stdout.strip().splitlines()
+        assert rows[0].strip() == "s" and len(rows) >= 8, query.stdout  # the samples' reports, one a row
+        upload = subprocess.run(["bash", "-c", runnable(commands[3])], cwd=workspace, capture_output=True, text=True,
+                                timeout=300)  # fmt: skip
+        assert upload.returncode == 0, upload.stderr
+        answer = json.loads(upload.stdout)
+        assert "report.docx" in json.dumps(answer, ensure_ascii=False), answer
+    finally:
+        import signal
+
+        os.killpg(server.pid, signal.SIGTERM)  # bash and the service it started
+        server.wait(timeout=30)
