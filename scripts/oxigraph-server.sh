@@ -87,12 +87,7 @@ stop() {
     exit 1
   fi
   # SIGTERM: RocksDB's write-ahead log keeps what was committed. SIGKILL after 30 s.
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$(( $(date +%s) + 30 ))
-  while alive "$pid"; do
-    if [ "$(date +%s)" -ge "$deadline" ]; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; break; fi
-    sleep 0.1
-  done
+  end_process "$pid" TERM KILL
   rm -f "$dir/oxigraph.pid"
   echo "oxigraph in $dir stopped (pid $pid)"
 }

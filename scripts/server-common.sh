@@ -18,3 +18,15 @@ with urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=data), time
     sys.exit(0 if response.status == 200 else 1)
 PY
 }
+
+# Send each signal in turn (NONE: send nothing, only wait) and give the process 30 s after each to end.
+end_process() {
+  local pid=$1 signal deadline
+  shift
+  for signal in "$@"; do
+    [ "$signal" = NONE ] || kill -s "$signal" "$pid" 2>/dev/null || true
+    deadline=$(( $(date +%s) + 30 ))
+    while alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+    alive "$pid" || return 0
+  done
+}

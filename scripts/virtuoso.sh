@@ -166,13 +166,7 @@ stop() {
   fi
   # A checkpoint and shutdown through ISQL; then SIGTERM, then SIGKILL.
   "$ISQL" "127.0.0.1:$(cat "$dir/isql.port")" dba "$PW" -K >> "$dir/isql.out" 2>&1 || true
-  local signal
-  for signal in NONE TERM KILL; do
-    [ "$signal" = NONE ] || kill -s "$signal" "$pid" 2>/dev/null || true
-    local deadline=$(( $(date +%s) + 30 ))
-    while alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
-    alive "$pid" || break
-  done
+  end_process "$pid" NONE TERM KILL
   rm -f "$dir/virtuoso.lck"
   echo "virtuoso in $dir stopped (pid $pid)"
 }
