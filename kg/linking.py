@@ -404,42 +404,75 @@ def _allocations_to(store: Store, region: str) -> list[Row]:
     ]
 
 
-def analyse_around(store: Store, payees: Collection[str]) -> LinkReport:
-    """The rule applied to the regions of these payees and to those their links lead up to, without
-    writing anything: what `analyse` says of those regions' receipts and allocations, read from them only.
+class _RegionFlows:
+    """The flows of some regions, read one region at a time: the allocations to a region and the
+    receipts of the departments in it.
 
     A receipt links only to allocations to its own region and an allocation is explained by the
-    receipts of its region (see _Scope), so a region's links and unlinked allocations do not depend on
-    any other region. A linked allocation's notice passes on the money it received (its 合计, a
-    receipt of the notice's payee): that payee's region is read next, and so on up to the top."""
-    org_regions = _payee_regions(store)
-    paid = {str(row["payee"]) for row in _rows(store, "linking-payees")}  # a few of the organisations
-    orgs_of: dict[str, set[str]] = defaultdict(set)
-    for org, places in org_regions.items():
-        for region, _, _ in places:
-            if region and org in paid:
-                orgs_of[region].add(org)
+    receipts of its region, so a region's links and unlinked allocations depend on no other region.
+    A department described with several regions gives a receipt in each; with `whole_receipts` the
+    other regions are read too, so that every receipt read is linked in each of its regions (what
+    rewriting its links needs)."""
+
+    def __init__(self, store: Store, *, whole_receipts: bool = False) -> None:
+        self.store = store
+        self.whole_receipts = whole_receipts
+        self.org_regions = _payee_regions(store)
+        paid = {str(row["payee"]) for row in _rows(store, "linking-payees")}  # a few of the organisations
+        self.orgs_of: dict[str, set[str]] = defaultdict(set)
+        for org, places in self.org_regions.items():
+            for region, _, _ in places:
+                if region and org in paid:
+                    self.orgs_of[region].add(org)
+        self.regions: set[str] = set()
+        self.orgs: set[str] = set()
+        self.allocation_rows: list[Row] = []
+        self.receipt_rows: list[Row] = []
+
+    def regions_of(self, org: str) -> set[str]:
+        return {region for region, _, _ in self.org_regions.get(org, ()) if region}
+
+    def read(self, regions: Collection[str], orgs: Collection[str] = ()) -> None:
+        """Read these regions and these departments' receipts, and what they lead to, until closed."""
+        todo_regions, todo_orgs = set(regions), set(orgs)
+        while todo_regions - self.regions or todo_orgs - self.orgs:
+            for region in todo_regions - self.regions:
+                self.regions.add(region)
+                self.allocation_rows += _allocations_to(self.store, region)
+                todo_orgs |= self.orgs_of[region]
+            todo_regions = set()
+            for org in todo_orgs - self.orgs:
+                self.orgs.add(org)
+                self.receipt_rows += [{**row, "payee": IRI(org)}
+                                      for row in _rows(self.store, "linking-receipts-of", payee=org)]  # fmt: skip
+                if self.whole_receipts:
+                    todo_regions |= self.regions_of(org)
+            todo_orgs = set()
+
+    def receipts(self, regionless_of: Collection[str] | None = None) -> list[Flow]:
+        """The receipts read, in the regions read; of those whose payee has no known region, all or
+        only those of the reports `regionless_of`."""
+        return [r for r in _receipts(self.receipt_rows, self.org_regions)
+                if r.region in self.regions
+                or (r.region is None and (regionless_of is None or r.report in regionless_of))]  # fmt: skip
+
+
+def analyse_around(store: Store, payees: Collection[str]) -> LinkReport:
+    """The rule applied to the regions of these payees and to those their links lead up to, without
+    writing anything: what `analyse` says of those regions' receipts and allocations, read from them
+    only (see _RegionFlows). A linked allocation's notice passes on the money it received (its 合计,
+    a receipt of the notice's payee): that payee's region is read next, and so on up to the top."""
+    flows = _RegionFlows(store)
     manifest = store.manifest()
     citations, parents = _citations(_rows(store, "linking-citations")), _parents(store)
-    regions: set[str] = set()
-    orgs: set[str] = set()
     notices: set[str] = set()
-    allocation_rows: list[Row] = []
-    receipt_rows: list[Row] = []
-    todo_regions = {region for payee in payees for region, _, _ in org_regions.get(payee, ()) if region}
-    todo_orgs: set[str] = set()
+    flows.read({region for payee in payees for region in flows.regions_of(payee)})
     while True:
-        for region in todo_regions - regions:
-            regions.add(region)
-            allocation_rows += _allocations_to(store, region)
-            todo_orgs |= orgs_of[region]
-        for org in todo_orgs - orgs:
-            orgs.add(org)
-            receipt_rows += [{**row, "payee": IRI(org)} for row in _rows(store, "linking-receipts-of", payee=org)]
-        receipts = [r for r in _receipts(receipt_rows, org_regions) if r.region is None or r.region in regions]
-        report = _apply(_allocations(allocation_rows), receipts, citations, parents)
+        receipts = flows.receipts()
+        report = _apply(_allocations(flows.allocation_rows), receipts, citations, parents)
         # The notices of the links found: their payees (a regionless one too, as `analyse` has it).
-        todo_regions, todo_orgs = set(), set()
+        todo_regions: set[str] = set()
+        todo_orgs: set[str] = set()
         for link in report.links:
             notice = link.allocation.report
             if notice in notices or notice not in manifest:
@@ -448,9 +481,10 @@ def analyse_around(store: Store, payees: Collection[str]) -> LinkReport:
             for row in _rows(store, "linking-receipts", graph=manifest[notice].graph):
                 payee = str(row["payee"])
                 todo_orgs.add(payee)
-                todo_regions |= {region for region, _, _ in org_regions.get(payee, ()) if region}
-        if not (todo_regions - regions or todo_orgs - orgs):
+                todo_regions |= flows.regions_of(payee)
+        if not (todo_regions - flows.regions or todo_orgs - flows.orgs):
             return report
+        flows.read(todo_regions, todo_orgs)
 
 
 def _apply(allocations: list[Flow], receipts: list[Flow], citations: dict[str, set[str]],
@@ -471,63 +505,28 @@ def _apply(allocations: list[Flow], receipts: list[Flow], citations: dict[str, s
     return report
 
 
-@dataclass
-class _Scope:
-    """What linking the added reports touches: the regions their flows go to or come from, and every
-    report graph with a flow of those regions (an allocation to one, a flow to a department of one),
-    followed until closed. A receipt links only to allocations to its own region, so the links of
-    every other region stay as they are."""
-
-    store: Store
-    regions: set[str] = field(default_factory=set)
-    graphs: set[str] = field(default_factory=set)
-    allocation_rows: list[Row] = field(default_factory=list)
-    receipt_rows: list[Row] = field(default_factory=list)
-    citation_rows: list[Row] = field(default_factory=list)
-    org_regions: Regions = field(default_factory=dict)
-
-    def read(self, graphs: set[str]) -> None:
-        todo = set(graphs)
-        while todo:
-            graph = todo.pop()
-            self.graphs.add(graph)
-            allocations = _rows(self.store, "linking-allocations", graph=graph)
-            receipts = _rows(self.store, "linking-receipts", graph=graph)
-            self.allocation_rows += allocations
-            self.receipt_rows += receipts
-            self.citation_rows += _rows(self.store, "linking-citations", graph=graph)
-            found = {r for row in allocations if (r := _value(row, "region"))}
-            for row in receipts:
-                found |= {r for r, _, _ in self._regions_of(str(row["payee"])) if r}
-            for region in found - self.regions:
-                self.regions.add(region)
-                for row in _rows(self.store, "linking-graphs-of-region", region=region):
-                    if str(row["graph"]) not in self.graphs:
-                        todo.add(str(row["graph"]))
-
-    def _regions_of(self, org: str) -> list[tuple[str | None, str | None, str | None]]:
-        if org not in self.org_regions:
-            self.org_regions[org] = [(_value(r, "region"), _value(r, "regionName"), _value(r, "regionLevel"))
-                                     for r in _rows(self.store, "linking-org-regions", org=org)]  # fmt: skip
-        return self.org_regions[org]
-
-
 def relink(store: Store, added: Collection[str]) -> LinkReport:
     """Link after reports were added (report IRIs), touching only the regions of their flows, and
     write the links graph with the links of every other region kept: the same graph as `link`
     gives, as long as the links graph was up to date before the reports were added. The report
     returned covers those regions only."""
     manifest = store.manifest()
-    scope = _Scope(store)
-    new_graphs = {manifest[r].graph for r in added if r in manifest}
-    scope.read(new_graphs)
     new_reports = {r for r in added if r in manifest}
-    allocations = [a for a in _allocations(scope.allocation_rows)
-                   if a.region in scope.regions or (a.region is None and a.report in new_reports)]  # fmt: skip
-    receipts = [r for r in _receipts(scope.receipt_rows, scope.org_regions)
-                if r.region in scope.regions or (r.region is None and r.report in new_reports)]  # fmt: skip
-    report = _apply(allocations, receipts, _citations(scope.citation_rows), _parents(store))
-    report.scope = f" (the {len(scope.regions)} regions of the {len(new_reports)} reports added)"
+    flows = _RegionFlows(store, whole_receipts=True)
+    new_allocations: list[Row] = []
+    regions: set[str] = set()
+    orgs: set[str] = set()
+    for report in new_reports:
+        graph = manifest[report].graph
+        rows = _rows(store, "linking-allocations", graph=graph)
+        new_allocations += [row for row in rows if row["region"] is None]  # the others are read by region
+        regions |= {str(row["region"]) for row in rows if row["region"] is not None}
+        orgs |= {str(row["payee"]) for row in _rows(store, "linking-receipts", graph=graph)}
+    flows.read(regions | {region for org in orgs for region in flows.regions_of(org)}, orgs)
+    allocations = _allocations(flows.allocation_rows + new_allocations)
+    receipts = flows.receipts(regionless_of=new_reports)
+    report = _apply(allocations, receipts, _citations(_rows(store, "linking-citations")), _parents(store))
+    report.scope = f" (the {len(flows.regions)} regions of the {len(new_reports)} reports added)"
     touched = {a.iri for a in allocations} | {r.iri for r in receipts}
     kept = [(IRI(str(row["s"])), IRI(str(row["p"])), IRI(str(row["o"])))
             for row in _rows(store, "links") if str(row["s"]) not in touched]  # fmt: skip
