@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import seed_path
 
+from kg import linking
 from kg.build import build, report_key
 from kg.linking import link, relink
 from kg.rdf import iris
-from kg.store import Store, open_store
+from kg.store import IRI, Store, open_store
 from kg.vocab import FKG, LINKS_GRAPH
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -60,3 +61,28 @@ def test_adding_a_report_relinks_as_a_full_link_does(folder: Path, tmp_path: Pat
     assert len(linked) == len(full.links) >= 4
     assert incremental != before  # the added report took part in the links
     assert {k.receipt.iri for k in report.links} <= {k.receipt.iri for k in full.links}
+
+
+def test_relinking_reads_every_region_a_department_it_reads_is_described_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A department described with two regions has a receipt in each, under one flow IRI: relinking
+    one region must relink the other too, or that receipt's links there would be dropped unread."""
+    county, other = "https://example.org/region/a", "https://example.org/region/b"
+    department = "https://example.org/org/x"
+    described = [{"org": IRI(department), "region": IRI(place), "regionName": None, "regionLevel": None}
+                 for place in (county, other)]  # fmt: skip
+    tables = {"linking-payee-regions": described, "linking-payees": [{"payee": IRI(department)}]}
+    read: list[tuple[str, dict[str, str]]] = []
+
+    def rows(store: object, name: str, **params: str) -> list[dict[str, object]]:
+        read.append((name, params))
+        return tables.get(name, [])
+
+    monkeypatch.setattr(linking, "_rows", rows)
+    whole = linking._RegionFlows(None, whole_receipts=True)  # type: ignore[arg-type]
+    whole.read({county})
+    assert whole.regions == {county, other}
+    assert ("linking-receipts-of", {"payee": department}) in read
+    assert read.count(("linking-receipts-of", {"payee": department})) == 1  # each department read once
+    around = linking._RegionFlows(None)  # type: ignore[arg-type]
+    around.read({county})
+    assert around.regions == {county}  # what `analyse_around` reads: the regions asked for
