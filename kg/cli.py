@@ -190,7 +190,7 @@ def build(
     from contextlib import ExitStack
 
     from kg.build import build as run_build
-    from kg.build import describe_types, iter_report_files, report_iris, unsupported_files
+    from kg.build import compact_after_build, describe_types, iter_report_files, report_iris, unsupported_files
     from kg.linking import link_after_build
 
     missing = [p for p in paths if not p.exists()]
@@ -222,6 +222,7 @@ def build(
                            preparer=preparer)  # fmt: skip
     # After every build, so that links never go stale; only the regions of added reports when that is all.
     linked = link_after_build(fund_store, report_iris(result.added), len(result.replaced))
+    compacted = compact_after_build(fund_store, result)
     for failure in result.failed:
         err.print(_plain("skipped ", "red").append_text(_plain(failure.message)))
     if not quiet:
@@ -230,6 +231,8 @@ def build(
             f"{len(result.failed)} failed; {result.quads_written} quads written."
         )
         console.print(f"{linked.summary()} (fundkg link lists them)", markup=False, highlight=False)
+        if compacted:
+            console.print("store compacted for reading (after a build of a tenth of its reports or more)")
         _print_summary(fund_store)
     if result.failed:
         raise typer.Exit(1)

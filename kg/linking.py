@@ -116,6 +116,7 @@ class LinkReport:
     receipt_flows: dict[str, Flow] = field(default_factory=dict)  # every receipt by IRI
     notice_receipts: dict[tuple[str, frozenset[str]], Flow] = field(default_factory=dict)  # a notice's 合计
     scope: str = ""  # what an incremental linking covered; empty for the whole store
+    unchanged: bool = False  # no report was added or replaced: nothing was linked again
 
     def by_receipt(self) -> dict[str, Link]:
         return {link.receipt.iri: link for link in self.links}
@@ -144,6 +145,8 @@ class LinkReport:
         return dict(out)
 
     def summary(self) -> str:
+        if self.unchanged:
+            return "linking: no report added or replaced; the links stand"
         return (
             f"linking{self.scope}: {len(self.links)} receipts linked to allocations; unlinked: "
             f"{len(self.unlinked_allocations)} of {self.allocations} allocations, "
@@ -565,8 +568,11 @@ def link(store: Store) -> LinkReport:
 
 
 def link_after_build(store: Store, added: Collection[str], replaced: int) -> LinkReport:
-    """The linking a build runs: incremental when it only added a few reports (a tenth of the store
-    or fewer), else over the whole store (a replaced report's old flows may have been linked)."""
+    """The linking a build runs: none when it wrote no report (the links stand, and the store is not
+    written), incremental when it only added a few reports (a tenth of the store or fewer), else over
+    the whole store (a replaced report's old flows may have been linked)."""
+    if not added and not replaced:
+        return LinkReport(unchanged=True)
     if replaced or len(added) * 10 > max(len(store.manifest()), 1):
         return link(store)
     return relink(store, added)

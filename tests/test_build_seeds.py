@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+import kg.build
+from kg.build import build, compact_after_build, report_iris
+from kg.linking import link_after_build
 from kg.queries import bind, get_query
 from kg.readers import read_document
 from kg.store import Store, open_store
@@ -125,3 +127,30 @@ def test_changed_report_replaces_its_graph_and_bad_file_is_skipped(seeds_dir: Pa
 def test_store_conforms_to_shapes(seed_store: Store) -> None:
     report = validate_store(seed_store)
     assert report.conforms, report.text[:3000]
+
+
+def test_rebuilding_unchanged_reports_writes_nothing(seeds_dir: Path, tmp_path: Path) -> None:
+    """A rebuild of unchanged files leaves the store as it was: not even the links graph is written
+    again, so the store's generation (what the service's caches follow) stays where it was."""
+    store = open_store(tmp_path / "kg")
+    first = build([seeds_dir], store)
+    link_after_build(store, report_iris(first.added), len(first.replaced))
+    generation = store.generation()
+    again = build([seeds_dir], store)
+    linked = link_after_build(store, report_iris(again.added), len(again.replaced))
+    assert linked.unchanged and linked.summary() == "linking: no report added or replaced; the links stand"
+    assert store.generation() == generation
+
+
+def test_a_build_of_a_tenth_of_the_store_or_more_compacts_it(seeds_dir: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    store = open_store(tmp_path / "kg")
+    compacted: list[int] = []
+    monkeypatch.setattr(store, "optimize", lambda: compacted.append(len(store.manifest())))
+    reports = sorted(seeds_dir.glob("*.txt"))
+    first = build(reports[:4], store)
+    assert compact_after_build(store, first) and compacted == [4]
+    assert not compact_after_build(store, build(reports[:4], store))  # nothing written
+    monkeypatch.setattr(kg.build, "COMPACT_AFTER", 0.5)  # one report added to five: less than half
+    assert not compact_after_build(store, build(reports[4:], store))
+    assert compacted == [4]

@@ -205,6 +205,10 @@ class Store(ABC):
         return max((int(r["generation"]) for r in rows), default=0)  # type: ignore[arg-type]
 
     @abstractmethod
+    def optimize(self) -> None:
+        """Reorganise the store's files for reading, after a large build."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release the store (flushing writes). Using it afterwards raises StoreError."""
 

@@ -180,6 +180,11 @@ class OxigraphStore(Store):
                 operations.append(f"DROP SILENT GRAPH {NamedNode(previous.graph)}")
         self._apply(operations)
 
+    def optimize(self) -> None:
+        # Each bulk load leaves files of its own that every look-up must consult until compacted;
+        # one full compaction made the named queries 1.1–1.4× faster at 1,000 reports.
+        self._writable().optimize()
+
     def remove_report(self, report: str) -> bool:
         entry = self.manifest().get(report)
         if entry is None:

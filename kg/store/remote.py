@@ -213,6 +213,9 @@ class SparqlStore(Store):
             raise StoreError(f"the store {self.location} was opened read-only")
         return self._http
 
+    def optimize(self) -> None:
+        """A server keeps its own files in order: nothing to do from here."""
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
