@@ -87,6 +87,14 @@ def _stage(args: argparse.Namespace, store_path: Path, inputs: list[Path], label
     built = time.perf_counter() - start
     print(f"\n== {label}: {store.quad_count():,} quads; built {len(result.added)} reports in {built:.1f} s "
           f"({len(result.failed)} failed)", flush=True)
+    try:  # what `fundkg build` does after a large build, where the code has it
+        from kg.build import compact_after_build
+    except ImportError:
+        pass
+    else:
+        start = time.perf_counter()
+        if compact_after_build(store, result):
+            print(f"{'compaction':34s} {time.perf_counter() - start:8.3f} s", flush=True)
     store.close()
     _link_step(store_path, "linking (full)")
     store = open_store(store_path)
