@@ -48,7 +48,7 @@ class BuildResult:
 
 def compact_after_build(store: Store, result: BuildResult) -> bool:
     """Compact the store when the build wrote a tenth of its reports or more: compaction rewrites the
-    whole store (12 s at 1,000 reports), worth it after a large build, not after each added report."""
+    whole store (5–12 s at 1,000 reports), worth it after a large build, not after each added report."""
     written = len(result.added) + len(result.replaced)
     if not written or written < COMPACT_AFTER * len(store.manifest()):
         return False

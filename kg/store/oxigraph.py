@@ -182,7 +182,7 @@ class OxigraphStore(Store):
 
     def optimize(self) -> None:
         # Each bulk load leaves files of its own that every look-up must consult until compacted;
-        # one full compaction made the named queries 1.1–1.4× faster at 1,000 reports.
+        # one full compaction made the named queries 1.02–1.4× faster at 1,000 reports (benchmarks.md).
         self._writable().optimize()
 
     def remove_report(self, report: str) -> bool:
