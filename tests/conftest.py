@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,15 @@ SEED_FILES = {
     "003": "003_2f6f7cf52225173d.txt",
     "004": "004_481fe573c2d24300.txt",
 }
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this id still exists (the service's killed workers must not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def seed_path(key: str) -> Path:

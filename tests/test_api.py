@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import threading
 import time
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from conftest import process_alive
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
@@ -158,14 +158,6 @@ def test_result_size_cap_is_a_clear_error(client: TestClient) -> None:
 # --- cancellation --------------------------------------------------------------------------------
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_heavy_query_is_killed_while_light_queries_answer(store_path: Path) -> None:
     pool = WorkerPool(store_path, size=2).start()
     try:
@@ -187,7 +179,7 @@ def test_heavy_query_is_killed_while_light_queries_answer(store_path: Path) -> N
         thread.join(timeout=30)
         assert "time budget of 3s" in str(outcome["error"])
         [killed] = pool.killed
-        assert killed in before and not _alive(killed)  # the process doing the work is gone
+        assert killed in before and not process_alive(killed)  # the process doing the work is gone
         deadline = time.monotonic() + 30
         while len(pool.pids()) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -11,7 +11,6 @@ import contextlib
 import http.server
 import io
 import logging
-import os
 import select
 import shutil
 import socket
@@ -23,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import process_alive
 
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
@@ -103,14 +103,6 @@ def _app(store_path: Path, uploads: Path, **options: object) -> TestClient:
 def client(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     with _app(store_path, tmp_path_factory.mktemp("uploads"), query_timeout=20) as c:
         yield c
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 # --- 1. SERVICE ----------------------------------------------------------------------------------
@@ -196,7 +188,7 @@ def test_a_runaway_update_is_killed_and_the_store_stays_writable(store_path: Pat
         assert time.monotonic() - started < 30
         writer = c.app.state.service.writer  # type: ignore[attr-defined]
         [killed] = writer.killed
-        assert not _alive(killed)
+        assert not process_alive(killed)
         ok = c.post("/sparql", data={"update": "INSERT DATA { <urn:after> <urn:p> 1 }"}, headers=AUTH)
         assert ok.status_code == 200, ok.text
         c.post("/sparql", data={"update": "DELETE DATA { <urn:after> <urn:p> 1 }"}, headers=AUTH)
@@ -215,7 +207,7 @@ def test_an_ingest_past_its_time_budget_is_killed(store_path: Path, tmp_path: Pa
         r = c.post("/api/reports", files=_sample_upload("slow.txt"), headers=AUTH)
         assert r.status_code == 503 and "time budget" in r.text, r.text
         killed = c.app.state.service.writer.killed  # type: ignore[attr-defined]
-        assert killed and not any(_alive(pid) for pid in killed)
+        assert killed and not any(process_alive(pid) for pid in killed)
     assert not (uploads / "slow.txt").exists() and not list((uploads / ".staging").glob("*"))
     with open_store(store_path) as store:  # the lock was released, nothing was stored
         assert "slow.txt" not in {e.file_name for e in store.manifest().values()}
@@ -226,7 +218,7 @@ def test_an_ingest_over_its_memory_limit_is_killed(store_path: Path, tmp_path: P
         r = c.post("/api/reports", files=_sample_upload("big.txt"), headers=AUTH)
         assert r.status_code == 503 and "MiB of memory" in r.text, r.text
         killed = c.app.state.service.writer.killed  # type: ignore[attr-defined]
-        assert killed and not any(_alive(pid) for pid in killed)
+        assert killed and not any(process_alive(pid) for pid in killed)
 
 
 def _zip_bomb(inflated: int = 300 * 2**20) -> bytes:
