@@ -97,15 +97,15 @@ def normalised(results: Results, name: str) -> list[tuple[Any, ...]]:
     return sorted(rows, key=repr)
 
 
-# Sort keys a query computes from a projected column (not projected themselves): the column orders
-# the same way (a "#" put before a string keeps its order), so it stands in for the key.
-SORT_KEYS = {"sortName": "programmeName", "sortNumber": "number"}
+# A sort key a query makes from a projected column (?fileSortKey from ?file: "#" put before the
+# string, which keeps its order) is not projected itself: the column stands in for it.
+SORT_KEY = re.compile(r"(\w+)SortKey$")
 
 
 def order_keys(query: NamedQuery, results: Results) -> list[tuple[Any, ...]]:
     """The values of the ORDER BY variables, row by row (ties aside, the order the query promises)."""
     match = re.search(r"^ORDER BY (.*)$", query.text, re.MULTILINE)
-    named = [SORT_KEYS.get(k, k) for k in re.findall(r"\?(\w+)", match.group(1))] if match else []
+    named = [SORT_KEY.sub(r"\1", k) for k in re.findall(r"\?(\w+)", match.group(1))] if match else []
     keys = [k for k in named if k in results.columns]
     return [tuple(_value(row[results.columns.index(k)]) for k in keys) for row in results.terms]
 
