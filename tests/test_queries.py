@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,17 @@ def test_inline_parameters_replace_their_variable_outside_strings_and_iris(tmp_p
         bind(q, {"org": "http://e/a> } ; DROP ALL ; <x"})  # still a term: never pasted as text
     with pytest.raises(QueryError, match="cannot be projected"):
         load_query(_write(tmp_path, "projected.rq", head + "# ---\nSELECT ?org WHERE { ?s ?p ?org }"))
+
+
+def test_sort_keys_are_made_from_a_projected_column_and_keep_its_order() -> None:
+    # tests/test_remote_queries.py compares ?xSortKey's order through the column ?x: that holds only
+    # if the key is "#" put before the column's string and the column is in the answer.
+    checked = 0
+    for name, query in named_queries().items():
+        order = re.search(r"^ORDER BY (.*)$", query.text, re.MULTILINE)
+        for column in re.findall(r"\?(\w+)SortKey\b", order.group(1) if order else ""):
+            assert f'BIND(CONCAT("#", STR(?{column})) AS ?{column}SortKey)' in query.text, (name, column)
+            select = re.search(r"^SELECT (.*?)\bWHERE\b", query.text, re.MULTILINE | re.DOTALL)
+            assert select and re.search(rf"\?{column}\b", select.group(1)), (name, column)
+            checked += 1
+    assert checked >= 13  # the sort keys of the seven queries that sort many rows
