@@ -7,12 +7,18 @@ as the store grows.
 
     python bench/build.py --reports 200             # prepared in this process, one after the other
     python bench/build.py --reports 200 --jobs 2    # prepared by 2 worker processes (fundkg build --jobs 2)
+    python bench/build.py --reports 1000 --added 100 # then 100 more: into this store and into an empty one
+
+With --added, the store is compacted after the first build where `fundkg build` would compact it,
+and the CPU per report of the added reports is compared between the full store and an empty one:
+is a report's cost flat as the store grows?
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import multiprocessing
 import os
 import resource
 import shutil
@@ -21,6 +27,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -41,6 +48,52 @@ def worker_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def timed_build(code: str, store_path: str, folder: str, out: Any) -> None:
+    """In a child process: CPU seconds of building a folder into a store, from open to close. A child
+    of its own counts every thread's work on this store and none left over from another store's."""
+    sys.path.insert(0, code)
+    from kg.build import build
+    from kg.store import open_store
+
+    warm = open_store(None)
+    build([next(Path(folder).iterdir())], warm)  # dictionaries loaded before the clock starts
+    store = open_store(Path(store_path))
+    build([], store)  # the ontology is loaded once per store: not timed (a full store has it already)
+    start = time.process_time()
+    result = build([Path(folder)], store)
+    store.close()
+    out.put((time.process_time() - start, len(result.added), [f.message for f in result.failed]))
+
+
+def added_cost(store: Any, result: Any, work: Path, n: int, code: str) -> None:
+    """CPU per report of n more reports (another seed) into this store, then into an empty one."""
+    try:
+        from kg.build import compact_after_build
+    except ImportError:  # a checkout from before compaction after a build
+        compact_after_build = None
+    compacted = compact_after_build(store, result) if compact_after_build else False
+    store.close()
+    more = work / "more"
+    more.mkdir()
+    make_corpus(more, n, seed=11)
+    for path in more.iterdir():  # other names: these are other reports, not new versions of the first ones
+        path.rename(more / f"more-{path.name}")
+    context = multiprocessing.get_context("spawn")
+    costs = []
+    for target in (work / "store", work / "empty"):
+        out = context.Queue()
+        child = context.Process(target=timed_build, args=(code, str(target), str(more), out))
+        child.start()
+        cpu, added, failed = out.get()
+        child.join()
+        assert not failed and added == n, failed
+        costs.append(cpu / n * 1000)
+    into_full, into_empty = costs
+    state = "compacted, as fundkg build does" if compacted else "not compacted"
+    print(f"{n} more reports:   {into_full:.1f} ms CPU per report into this store ({state}), "
+          f"{into_empty:.1f} into an empty store: {into_full / into_empty:.2f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=200)
@@ -48,6 +101,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=0,
                         help="worker processes preparing reports (default 0: in this process, without a pool)")
     parser.add_argument("--code", default=str(ROOT), help="the checkout whose kg package is timed")
+    parser.add_argument("--added", type=int, default=0,
+                        help="then build this many other reports into the store and into an empty store")
     parser.add_argument("--corpus", type=Path, help="build this folder of reports instead of making a corpus "
                         "(for --code checkouts too old to make one: a folder written by corpus.make_corpus)")
     args = parser.parse_args()
@@ -122,6 +177,8 @@ def main() -> None:
         start = time.perf_counter()
         again = build([corpus], store)
         print(f"unchanged rebuild:  {time.perf_counter() - start:.2f} s ({len(again.unchanged)} unchanged)")
+        if args.added:
+            added_cost(store, result, work, args.added, str(Path(args.code).resolve()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

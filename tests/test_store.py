@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +46,31 @@ def test_replacing_a_report_swaps_its_graph(tmp_path: Path) -> None:
     entry = store.manifest()["http://e/r1"]
     assert entry.graph == "http://e/g2" and entry.sha256 == "b" * 64
     assert "http://e/g1" not in store.named_graphs()
+
+
+def test_current_graphs_names_only_the_reports_asked_for(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    store.write_reports([pending("http://e/r1", "http://e/g1", "one"), pending("http://e/r2", "http://e/g2", "two")])
+    store.write_reports([pending("http://e/r1", "http://e/g3", "one again", "b" * 64)])
+    assert store.current_graphs(["http://e/r1", "http://e/unknown"]) == {"http://e/r1": "http://e/g3"}
+    assert store.current_graphs([]) == {}
+
+
+def test_a_read_only_open_sees_a_batch_before_the_writer_closes(tmp_path: Path) -> None:
+    # A batch is not flushed to the store's tables (close() does that): its manifest switch is in the
+    # write-ahead log, which another process's read-only open reads, as the service does during a build.
+    path = tmp_path / "s"
+    store = open_store(path)
+    store.write_reports([pending("http://e/r1", "http://e/g1", "one")])
+    code = (
+        "import sys; from pathlib import Path; from kg.store import open_store; "
+        "s = open_store(Path(sys.argv[1]), read_only=True); "
+        "rows = s.select('SELECT ?o WHERE { ?s <http://example.org/p> ?o }').rows; "
+        "print(sorted(s.manifest()), s.generation(), len(rows))"
+    )
+    seen = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert seen.stdout.strip() == f"['http://e/r1'] {store.generation()} 1"
+    store.close()
 
 
 def test_orphan_graphs_left_by_an_interrupted_write_are_dropped_on_open(tmp_path: Path) -> None:

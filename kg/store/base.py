@@ -197,6 +197,16 @@ class Store(ABC):
             for r in rows
         }  # fmt: skip
 
+    def current_graphs(self, reports: Sequence[str]) -> dict[str, str]:
+        """The graph the manifest names for each of these reports it holds: a batch's look-up, which
+        costs the same however many reports the store holds (the whole manifest grows with it)."""
+        from kg.queries import bind, internal_query
+
+        if not reports:
+            return {}
+        rows = self.select(bind(internal_query("current-graphs"), {"report": sorted(set(reports))})).rows
+        return {str(r["report"]): str(r["graph"]) for r in rows}
+
     def generation(self) -> int:
         """A number that every write changes (0 for a store never written); kept in the store itself."""
         from kg.queries import internal_query

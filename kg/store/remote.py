@@ -430,7 +430,7 @@ class SparqlStore(Store):
         if not pending:
             return
         self._writable()
-        old = self.manifest()
+        old = self.current_graphs([p.report for p in pending])
         for p in pending:  # 1. the new graphs, under names nothing refers to yet
             ntriples = _nquads_as_ntriples(p.quads, p.graph) if isinstance(p.quads, bytes) else _ntriples(p.quads)
             self._put(p.graph, ntriples)
@@ -441,7 +441,7 @@ class SparqlStore(Store):
             for p in pending
         ]
         self._switch([p.report for p in pending], entries)  # 2. the manifest names them: one operation
-        replaced = {old[p.report].graph for p in pending if p.report in old} - {p.graph for p in pending}
+        replaced = {old[p.report] for p in pending if p.report in old} - {p.graph for p in pending}
         self._drop(sorted(replaced))  # 3. the replaced graphs, which nothing names any more
 
     def remove_report(self, report: str) -> bool:
