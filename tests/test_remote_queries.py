@@ -140,6 +140,7 @@ def _internal_parameters(store: Store) -> dict[str, dict[str, Any]]:
     classified = "SELECT DISTINCT ?c WHERE { ?l fkg:functionalClassification ?c }"
     concepts = [str(r["c"]) for r in store.select(classified).rows]
     return {
+        "current-graphs": {"report": [report, "https://w3id.org/fundkg/id/report/not-in-the-store"]},
         "department-lines": {"department": department, "yearText": "2022"},
         "department-programmes": {"department": department},
         "department-reports": {"department": department},
