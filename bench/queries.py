@@ -87,7 +87,10 @@ def _stage(args: argparse.Namespace, store_path: Path, inputs: list[Path], label
     built = time.perf_counter() - start
     print(f"\n== {label}: {store.quad_count():,} quads; built {len(result.added)} reports in {built:.1f} s "
           f"({len(result.failed)} failed)", flush=True)
-    try:  # what `fundkg build` does after a large build, where the code has it
+    store.close()
+    _link_step(store_path, "linking (full)")
+    store = open_store(store_path)
+    try:  # what `fundkg build` does after a large build, where the code has it: after the linking
         from kg.build import compact_after_build
     except ImportError:
         pass
@@ -95,9 +98,6 @@ def _stage(args: argparse.Namespace, store_path: Path, inputs: list[Path], label
         start = time.perf_counter()
         if compact_after_build(store, result):
             print(f"{'compaction':34s} {time.perf_counter() - start:8.3f} s", flush=True)
-    store.close()
-    _link_step(store_path, "linking (full)")
-    store = open_store(store_path)
     start = time.perf_counter()
     trace(store, "城乡医疗救助", year="2022")
     print(f"{'trace 城乡医疗救助 2022':30s} {time.perf_counter() - start:8.3f} s", flush=True)

@@ -256,6 +256,36 @@ def _files(store) -> set[str]:  # type: ignore[no-untyped-def]
     return {str(r["f"]) for r in rows}
 
 
+def test_a_crash_after_an_unflushed_switch_keeps_the_batch(tmp_path: Path) -> None:
+    """A batch's manifest switch is not flushed to the store's tables (only the close flushes): a
+    process killed right after it must find the batch on reopening, from the write-ahead log."""
+    store_path = tmp_path / "s"
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(GOOD, first / "a.txt")
+    shutil.copy(OTHER, second / "b.txt")  # new
+    (second / "a.txt").write_text(GOOD.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")  # changed
+    done = _fundkg("build", str(first), "--store", str(store_path), "-q")
+    assert done.returncode == 0, done.stderr
+    with open_store(store_path, read_only=True) as store:
+        replaced = {e.graph for e in store.manifest().values()}
+    crashed = _fundkg("build", str(second), "--store", str(store_path), "-q", env={"FUNDKG_TEST_CRASH": "after-switch"})
+    assert crashed.returncode == -signal.SIGKILL, (crashed.returncode, crashed.stderr)
+
+    with open_store(store_path) as store:
+        entries = {e.file_name: e for e in store.manifest().values()}
+        assert set(entries) == {"a.txt", "b.txt"}
+        assert entries["a.txt"].sha256 == hashlib.sha256((second / "a.txt").read_bytes()).hexdigest()
+        reports = {g for g in store.named_graphs() if g.startswith(REPORT_GRAPHS)}
+        assert reports == {e.graph for e in entries.values()} and not reports & replaced  # the old a.txt dropped
+        assert _files(store) == {"a.txt", "b.txt"}
+    again = _fundkg("build", str(second), "--store", str(store_path), "-q")  # both files unchanged now
+    assert again.returncode == 0, again.stderr
+    with open_store(store_path, read_only=True) as store:
+        assert {e.file_name: e for e in store.manifest().values()} == entries
+
+
 def test_a_crash_after_the_bulk_load_leaves_exactly_the_manifest(tmp_path: Path) -> None:
     store_path = tmp_path / "s"
     first, second = tmp_path / "first", tmp_path / "second"
