@@ -256,9 +256,8 @@ def _files(store) -> set[str]:  # type: ignore[no-untyped-def]
     return {str(r["f"]) for r in rows}
 
 
-def test_a_crash_after_an_unflushed_switch_keeps_the_batch(tmp_path: Path) -> None:
-    """A batch's manifest switch is not flushed to the store's tables (only the close flushes): a
-    process killed right after it must find the batch on reopening, from the write-ahead log."""
+def _built_then_changed(tmp_path: Path) -> tuple[Path, Path]:
+    """A store built from a.txt, and a second folder where a.txt changed and b.txt is new."""
     store_path = tmp_path / "s"
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
@@ -268,6 +267,13 @@ def test_a_crash_after_an_unflushed_switch_keeps_the_batch(tmp_path: Path) -> No
     (second / "a.txt").write_text(GOOD.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")  # changed
     done = _fundkg("build", str(first), "--store", str(store_path), "-q")
     assert done.returncode == 0, done.stderr
+    return store_path, second
+
+
+def test_a_crash_after_an_unflushed_switch_keeps_the_batch(tmp_path: Path) -> None:
+    """A batch's manifest switch is not flushed to the store's tables (only the close flushes): a
+    process killed right after it must find the batch on reopening, from the write-ahead log."""
+    store_path, second = _built_then_changed(tmp_path)
     with open_store(store_path, read_only=True) as store:
         replaced = {e.graph for e in store.manifest().values()}
     crashed = _fundkg("build", str(second), "--store", str(store_path), "-q", env={"FUNDKG_TEST_CRASH": "after-switch"})
@@ -287,15 +293,7 @@ def test_a_crash_after_an_unflushed_switch_keeps_the_batch(tmp_path: Path) -> No
 
 
 def test_a_crash_after_the_bulk_load_leaves_exactly_the_manifest(tmp_path: Path) -> None:
-    store_path = tmp_path / "s"
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    shutil.copy(GOOD, first / "a.txt")
-    shutil.copy(OTHER, second / "b.txt")  # new
-    (second / "a.txt").write_text(GOOD.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")  # changed
-    done = _fundkg("build", str(first), "--store", str(store_path), "-q")
-    assert done.returncode == 0, done.stderr
+    store_path, second = _built_then_changed(tmp_path)
     crash = {"FUNDKG_TEST_CRASH": "after-bulk-load"}
     crashed = _fundkg("build", str(second), "--store", str(store_path), "-q", env=crash)
     assert crashed.returncode == -signal.SIGKILL, (crashed.returncode, crashed.stderr)
